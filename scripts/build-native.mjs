@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Builds the launcher from native/cc-init.c into dist/, next to the compiled JavaScript
+// that runs it. The C compiler comes from the distribution (install.sh installs gcc).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+
+const compiler = process.env.CC || 'cc';
+const argv = ['-O2', '-Wall', '-Wextra', '-o', 'dist/cc-init', 'native/cc-init.c'];
+
+mkdirSync('dist', { recursive: true });
+const result = spawnSync(compiler, argv, { stdio: 'inherit' });
+if (result.error) {
+  console.error(`build-native: cannot run ${compiler}: ${result.error.message}`);
+  console.error('hint: install a C compiler (apt-get install gcc libc6-dev)');
+  process.exit(1);
+}
+process.exit(result.status ?? 1);

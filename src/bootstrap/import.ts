@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { checkName } from '../store/names.js';
+import type { Store } from '../store/store.js';
+import type { ImageVersion } from '../store/images.js';
+import { CcError } from '../util/errors.js';
+import { run } from '../util/exec.js';
+import { commitBaseImage, debianArch } from './base-image.js';
+
+export interface ImportOptions {
+  name: string;
+  /** A root filesystem: a directory, or a tar archive (plain, gzip, bzip2, xz or zstd). */
+  source: string;
+  /**
+   * Hard-link a directory's files instead of copying them: instant, but the source must
+   * never change afterwards, as the image shares its files.
+   */
+  link?: boolean;
+  architecture?: string;
+}
+
+/** cc-import: an image from a root filesystem made elsewhere (or by the test suite). */
+export async function importRootfs(store: Store, options: ImportOptions): Promise<ImageVersion> {
+  checkName('image', options.name);
+  const source = path.resolve(options.source);
+  const stat = fs.statSync(source, { throwIfNoEntry: false });
+  if (stat === undefined) throw new CcError(`'${options.source}' does not exist`);
+
+  const work = store.makeWorkDir('import');
+  try {
+    const tree = path.join(work, 'fs');
+    if (stat.isDirectory()) await copyTree(source, tree, options.link === true);
+    else await extractArchive(source, tree);
+
+    const createdBy = `import ${path.basename(source)}`;
+    const architecture = options.architecture ?? debianArch();
+    return await commitBaseImage(store, options.name, tree, createdBy, architecture);
+  } finally {
+    store.discard(work);
+  }
+}
+
+async function copyTree(source: string, target: string, link: boolean): Promise<void> {
+  // cp keeps owners, modes, times, device nodes, hard links and extended attributes.
+  await run(['cp', link ? '-al' : '-a', '--', source, target]);
+}
+
+async function extractArchive(archive: string, target: string): Promise<void> {
+  fs.mkdirSync(target, { mode: 0o755 });
+  // GNU tar recognises the compression itself; as root it restores owners and modes.
+  await run([
+    'tar',
+    '--extract',
+    '--file',
+    archive,
+    '--directory',
+    target,
+    '--numeric-owner',
+    '--same-permissions',
+    '--xattrs',
+    '--xattrs-include=*',
+  ]);
+}
