@@ -11,7 +11,7 @@ import { log } from '../util/log.js';
 import { readHostSources } from './apt-sources.js';
 import { commitBaseImage } from './base-image.js';
 import { DEBIAN, UBUNTU, type Distribution } from './distributions.js';
-import { bootstrapArgv, VARIANTS, type BootstrapTool } from './tools.js';
+import { bootstrapArgv, debootstrapEnvironment, VARIANTS, type BootstrapTool } from './tools.js';
 
 export interface BootstrapRequest {
   distribution: 'debian' | 'ubuntu';
@@ -36,7 +36,7 @@ export interface BootstrapPlan {
   variant: string;
   include: string[];
   tool: BootstrapTool;
-  keyring?: string;
+  keyring: string;
 }
 
 /** cc-build-debian-image and cc-build-ubuntu-image: a base image from the archive. */
@@ -55,7 +55,11 @@ export async function bootstrapImage(
       target,
       components: plan.distribution.components,
     });
-    await run(argv, { onOutput: indent, interruptible: true });
+    const env =
+      plan.tool === 'debootstrap'
+        ? debootstrapEnvironment(plan.suite, plan.distribution.debootstrapScript, work)
+        : undefined;
+    await run(argv, { onOutput: indent, interruptible: true, env, name: plan.tool });
 
     tidyRootfs(target);
     const createdBy = `${plan.tool} ${plan.variant} ${plan.suite}`;
@@ -81,8 +85,7 @@ export async function planBootstrap(request: BootstrapRequest): Promise<Bootstra
     throw new CcError(`invalid --mirror '${mirror}': expected an http(s) or file URL`);
   }
 
-  const keyring =
-    request.keyring ?? (fs.existsSync(distribution.keyring) ? distribution.keyring : undefined);
+  const keyring = request.keyring ?? findKeyring(distribution);
   return {
     name,
     distribution,
@@ -91,19 +94,27 @@ export async function planBootstrap(request: BootstrapRequest): Promise<Bootstra
     arch: request.arch ?? (await hostDpkgArch()),
     variant,
     include,
-    tool: request.tool ?? chooseTool(keyring),
+    tool: request.tool ?? chooseTool(),
     keyring,
   };
 }
 
 /**
- * mmdebstrap is the faster of the two, but verifies the archive with apt, so it needs the
- * distribution's keyring; debootstrap copes without one (it falls back to https).
+ * The archive keyring, without which a bootstrap would trust whatever the network sends.
+ * (debootstrap would instead switch to Debian's https mirror, even for Ubuntu.)
  */
-function chooseTool(keyring: string | undefined): BootstrapTool {
-  if (onPath('mmdebstrap') && keyring !== undefined) return 'mmdebstrap';
-  if (onPath('debootstrap')) return 'debootstrap';
+function findKeyring(distribution: Distribution): string {
+  if (fs.existsSync(distribution.keyring)) return distribution.keyring;
+  const name = distribution.id === 'ubuntu' ? 'ubuntu-keyring' : 'debian-archive-keyring';
+  throw new CcError(`no ${distribution.label} archive keyring at ${distribution.keyring}`, {
+    hint: `install the ${name} package, or give --keyring FILE`,
+  });
+}
+
+/** mmdebstrap is the faster of the two: it downloads and unpacks with apt. */
+function chooseTool(): BootstrapTool {
   if (onPath('mmdebstrap')) return 'mmdebstrap';
+  if (onPath('debootstrap')) return 'debootstrap';
   throw new CcError('neither debootstrap nor mmdebstrap is installed', {
     hint: 'cc-setup --install-deps installs them',
   });

@@ -12,6 +12,11 @@ export interface Distribution {
   /** The archive keyring on the host, when its package is installed. */
   keyring: string;
   /**
+   * The debootstrap script every release of the distribution uses; a debootstrap older
+   * than the release lacks the release's own name for it (see tools.ts).
+   */
+  debootstrapScript: string;
+  /**
    * The mirror to use when none is given: the host's own when the host runs this
    * distribution; otherwise undefined, and the bootstrap tool uses its built-in default.
    */
@@ -23,6 +28,7 @@ export const DEBIAN: Distribution = {
   label: 'Debian',
   components: ['main'],
   keyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
+  debootstrapScript: 'sid',
   defaultMirror: (host, sources) => hostMirror('debian', host, sources),
 };
 
@@ -31,6 +37,7 @@ export const UBUNTU: Distribution = {
   label: 'Ubuntu',
   components: ['main'],
   keyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
+  debootstrapScript: 'gutsy',
   defaultMirror: (host, sources) => hostMirror('ubuntu', host, sources),
 };
 

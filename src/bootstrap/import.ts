@@ -43,7 +43,13 @@ export async function importRootfs(store: Store, options: ImportOptions): Promis
 
 async function copyTree(source: string, target: string, link: boolean): Promise<void> {
   // cp keeps owners, modes, times, device nodes, hard links and extended attributes.
-  await run(['cp', link ? '-al' : '-a', '--', source, target]);
+  if (link) {
+    const linked = await run(['cp', '-al', '--', source, target], { allowFailure: true });
+    if (linked.status === 0) return;
+    // Hard links cannot cross file systems: copy instead.
+    fs.rmSync(target, { recursive: true, force: true });
+  }
+  await run(['cp', '-a', '--', source, target]);
 }
 
 async function extractArchive(archive: string, target: string): Promise<void> {

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /** The programs that can lay down a Debian or Ubuntu root file system. */
 export type BootstrapTool = 'debootstrap' | 'mmdebstrap';
 
@@ -10,7 +13,7 @@ export interface BootstrapArgs {
   variant: string;
   include: string[];
   components: string[];
-  keyring?: string;
+  keyring: string;
 }
 
 export const VARIANTS = ['minbase', 'buildd', 'standard'] as const;
@@ -32,7 +35,8 @@ function debootstrapArgv(args: BootstrapArgs): string[] {
     `--arch=${args.arch}`,
     `--components=${args.components.join(',')}`,
     ...(args.include.length > 0 ? [`--include=${args.include.join(',')}`] : []),
-    ...(args.keyring === undefined ? [] : [`--keyring=${args.keyring}`]),
+    `--keyring=${args.keyring}`,
+    '--force-check-gpg',
     args.suite,
     args.target,
     ...(args.mirror === undefined ? [] : [args.mirror]),
@@ -43,13 +47,47 @@ function mmdebstrapArgv(args: BootstrapArgs): string[] {
   return [
     'mmdebstrap',
     '--mode=root',
-    `--variant=${args.variant === 'standard' ? 'standard' : args.variant}`,
+    `--variant=${args.variant}`,
     `--architectures=${args.arch}`,
     `--components=${args.components.join(',')}`,
     ...(args.include.length > 0 ? [`--include=${args.include.join(',')}`] : []),
-    ...(args.keyring === undefined ? [] : [`--keyring=${args.keyring}`]),
+    `--keyring=${args.keyring}`,
+    // apt's download sandbox user, _apt, cannot enter the store (mode 0700).
+    '--aptopt=APT::Sandbox::User "root"',
     args.suite,
     args.target,
     ...(args.mirror === undefined ? [] : [args.mirror]),
   ];
+}
+
+const DEBOOTSTRAP_DIR = '/usr/share/debootstrap';
+
+/**
+ * debootstrap finds a release by its script, named after it; a debootstrap older than the
+ * release (Debian 12's and Ubuntu 24.04 "noble") has none. Every release of a distribution
+ * uses the same script, so a private DEBOOTSTRAP_DIR that adds the missing name lets
+ * debootstrap bootstrap it, with its own default mirror for it. Returns the environment
+ * to run debootstrap with, or undefined when debootstrap knows the suite.
+ */
+export function debootstrapEnvironment(
+  suite: string,
+  script: string,
+  workDir: string,
+  installed: string = DEBOOTSTRAP_DIR,
+): NodeJS.ProcessEnv | undefined {
+  const scripts = path.join(installed, 'scripts');
+  if (fs.existsSync(path.join(scripts, suite)) || !fs.existsSync(path.join(scripts, script))) {
+    return undefined;
+  }
+
+  const own = path.join(workDir, 'debootstrap');
+  fs.mkdirSync(path.join(own, 'scripts'), { recursive: true });
+  for (const entry of fs.readdirSync(installed)) {
+    if (entry !== 'scripts') fs.symlinkSync(path.join(installed, entry), path.join(own, entry));
+  }
+  for (const entry of fs.readdirSync(scripts)) {
+    fs.symlinkSync(path.join(scripts, entry), path.join(own, 'scripts', entry));
+  }
+  fs.symlinkSync(path.join(scripts, script), path.join(own, 'scripts', suite));
+  return { ...process.env, DEBOOTSTRAP_DIR: own };
 }

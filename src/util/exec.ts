@@ -19,6 +19,8 @@ export interface RunOptions {
   allowFailure?: boolean;
   /** Called with each chunk of the child's output, stdout and stderr merged, as it arrives. */
   onOutput?: (chunk: string) => void;
+  /** The tool's name in messages, when argv[0] is a wrapper such as unshare. */
+  name?: string;
   /** Extra descriptors: index 3 and up of the child's stdio. */
   extraFds?: number[];
   /**
@@ -34,9 +36,15 @@ export class CommandError extends CcError {
   readonly status: number;
   readonly stderr: string;
 
-  constructor(argv: readonly string[], status: number, stderr: string) {
-    const last = lastLine(stderr);
-    super(`${argv[0]} failed with exit status ${status}${last ? `: ${last}` : ''}`);
+  constructor(
+    argv: readonly string[],
+    status: number,
+    stderr: string,
+    name = argv[0],
+    output = stderr,
+  ) {
+    const last = lastLine(stderr) || lastLine(output);
+    super(`${name} failed with exit status ${status}${last ? `: ${last}` : ''}`);
     this.argv = argv;
     this.status = status;
     this.stderr = stderr;
@@ -60,12 +68,15 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
     const child = spawn(argv[0]!, argv.slice(1), { stdio, env: options.env, cwd: options.cwd });
     let stdout = '';
     let stderr = '';
+    let output = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
+      output += chunk;
       options.onOutput?.(chunk);
     });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
+      output += chunk;
       options.onOutput?.(chunk);
     });
     if (options.input !== undefined) child.stdin!.end(options.input);
@@ -93,7 +104,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
         return;
       }
       if (status !== 0 && !options.allowFailure) {
-        reject(new CommandError(argv, status, stderr));
+        reject(new CommandError(argv, status, stderr, options.name, output));
         return;
       }
       resolve({ stdout, stderr, status });
@@ -141,7 +152,13 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
   SIGTERM: 15,
 };
 
+/** The line that explains a failure: the last error line ("E: ..."), else the last one. */
 function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return (lines[lines.length - 1] ?? '').trim();
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const errors = lines.filter((line) => /^(E:|error|fatal)/i.test(line));
+  return errors[errors.length - 1] ?? lines[lines.length - 1] ?? '';
 }

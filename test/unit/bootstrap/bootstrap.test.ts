@@ -83,6 +83,7 @@ describe('bootstrap tools', () => {
     variant: 'minbase',
     include: ['ca-certificates', 'curl'],
     components: ['main'],
+    keyring: '/k.gpg',
   };
 
   test('runs debootstrap in a private mount namespace of its own', () => {
@@ -97,6 +98,8 @@ describe('bootstrap tools', () => {
       '--arch=amd64',
       '--components=main',
       '--include=ca-certificates,curl',
+      '--keyring=/k.gpg',
+      '--force-check-gpg',
       'bookworm',
       '/t',
       'http://m/debian',
@@ -111,6 +114,8 @@ describe('bootstrap tools', () => {
       '--variant=minbase',
       '--architectures=amd64',
       '--components=main',
+      '--keyring=/k.gpg',
+      '--aptopt=APT::Sandbox::User "root"',
       'bookworm',
       '/t',
     ]);
