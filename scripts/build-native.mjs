@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Builds the launcher from native/cc-init.c into dist/, next to the compiled JavaScript
-// that runs it. The C compiler comes from the distribution (install.sh installs gcc).
+// Builds the launcher from native/*.c into dist/, next to the compiled JavaScript that
+// runs it. The C compiler comes from the distribution (install.sh installs gcc).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 
 const compiler = process.env.CC || 'cc';
-const argv = ['-O2', '-Wall', '-Wextra', '-o', 'dist/cc-init', 'native/cc-init.c'];
+const sources = readdirSync('native')
+  .filter((file) => file.endsWith('.c'))
+  .map((file) => `native/${file}`);
+const argv = ['-O2', '-Wall', '-Wextra', '-o', 'dist/cc-init', ...sources];
 
 mkdirSync('dist', { recursive: true });
 const result = spawnSync(compiler, argv, { stdio: 'inherit' });

@@ -59,7 +59,10 @@ async function execute(command: Command, argv: string[]): Promise<number> {
     if (command.needsRoot && process.getuid?.() !== 0) {
       throw new CcError('must be run as root', { hint: `try: sudo ${command.name} ...` });
     }
-    return (await command.run(args)) ?? 0;
+    log.step('arguments parsed');
+    const status = (await command.run(args)) ?? 0;
+    log.step('done');
+    return status;
   } catch (error) {
     return report(error, debug);
   }

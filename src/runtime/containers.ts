@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import { hostFacts } from '../host/facts.js';
 import {
@@ -16,7 +17,7 @@ import type { ImageRef } from '../store/names.js';
 import type { ContainerPaths } from '../store/paths.js';
 import type { Store } from '../store/store.js';
 import { CcError, describeError, EXIT_OWN_FAILURE } from '../util/errors.js';
-import { randomHex } from '../util/fsx.js';
+import { randomHex, removeTree } from '../util/fsx.js';
 import { log } from '../util/log.js';
 import { execConfig, makeRunConfig, type RunOverrides } from './config.js';
 import { DEFAULT_STOP_SIGNAL } from './defaults.js';
@@ -49,6 +50,7 @@ const DEFAULT_LOG = { maxBytes: 10 * 1024 * 1024, maxFiles: 3 };
 /** cc-start NAME IMAGE: creates the container, then starts it. */
 export async function createAndStart(store: Store, options: CreateOptions): Promise<Outcome> {
   const name = options.name ?? `run-${randomHex(5)}`;
+  log.step('creating the container');
   const record = await withLayersPinned(store, () => {
     const image = resolveImage(store, options.image);
     const run = makeRunConfig(image.config, name, options.command, options.overrides);
@@ -70,14 +72,20 @@ export async function createAndStart(store: Store, options: CreateOptions): Prom
     return created;
   });
 
-  // A container whose command never started is removed: nothing is left half-made.
+  // A throw-away container is moved out of sight by cc-init as its run ends, under the
+  // run lock; one whose command never started is removed too: nothing is left half-made.
+  const throwaway = options.removeOnExit && !options.detached;
+  const trash = throwaway
+    ? path.join(store.paths.tmpDir, `trash.${name}.${randomHex(4)}`)
+    : undefined;
   let started = false;
   try {
-    const result = await startRecord(store, record, options.program, options.detached);
+    const result = await startRecord(store, record, options.program, options.detached, trash);
     started = result.started;
     return { name, result };
   } finally {
-    if (!started || (options.removeOnExit && !options.detached)) await removeAfterRun(store, name);
+    if (trash !== undefined && fs.existsSync(trash)) removeTree(trash);
+    else if (!started || throwaway) await removeAfterRun(store, name);
   }
 }
 
@@ -109,8 +117,10 @@ async function startRecord(
   record: ContainerRecord,
   program: string,
   detached: boolean,
+  discardTo?: string,
 ): Promise<LaunchResult> {
   const paths = store.paths.containerPaths(record.name);
+  log.step('planning');
   const plan = planRun({
     program,
     runId: randomHex(8),
@@ -122,10 +132,14 @@ async function startRecord(
     restart: detached ? record.restart : undefined,
     stopSignal: SIGNALS[record.stopSignal],
     terminal: terminalType(detached),
+    discard: discardTo === undefined ? undefined : { from: paths.dir, to: discardTo },
   });
 
   warnAboutConfinement(record.run);
-  return checkLaunch(await launch(plan, { stdio: 'inherit' }));
+  log.step('launching');
+  const result = checkLaunch(await launch(plan, { stdio: 'inherit' }));
+  log.step('the command has ended');
+  return result;
 }
 
 /**
@@ -226,6 +240,7 @@ async function withLayersPinned<T>(store: Store, body: () => T): Promise<T> {
 }
 
 async function removeAfterRun(store: Store, name: string): Promise<void> {
+  log.step('removing the container');
   if (!containerExists(store, name)) return;
   try {
     const lock = await lockContainer(store, name);

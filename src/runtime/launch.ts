@@ -67,6 +67,7 @@ export function launch(plan: LaunchPlan, io: LaunchIo): Promise<LaunchResult> {
     child.stdout!.on('data', (chunk: Buffer) => io.onOutput?.(chunk));
     child.stderr!.on('data', (chunk: Buffer) => io.onOutput?.(chunk));
   }
+  log.step('cc-init spawned');
   const planChannel = child.stdio[3] as NodeJS.WritableStream;
   planChannel.on('error', () => undefined);
   planChannel.end(encodePlan(plan));

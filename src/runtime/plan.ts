@@ -102,6 +102,8 @@ export interface LaunchPlan {
   log?: { maxBytes: number; maxFiles: number };
   restart?: { policy: 'on-failure' | 'always'; maxRetries: number };
   stopSignal?: number;
+  /** Move this directory (the container's) to `to` after the run, under the run lock. */
+  discard?: { from: string; to: string };
 }
 
 /** Facts about the host that shape a plan, found once by host/facts.ts. */
@@ -140,6 +142,7 @@ export interface RunPlanOptions {
   stopSignal?: number;
   /** The terminal type to pass on when the command gets the caller's terminal. */
   terminal?: string;
+  discard?: LaunchPlan['discard'];
 }
 
 /** The plan for starting a container: new namespaces, its root, its confinement. */
@@ -169,6 +172,7 @@ export function planRun(options: RunPlanOptions): LaunchPlan {
     log: options.log,
     restart: options.restart,
     stopSignal: options.stopSignal,
+    discard: options.discard,
   };
 }
 

@@ -69,6 +69,7 @@ export function encodePlan(plan: LaunchPlan): Buffer {
     add('restart', plan.restart.policy === 'always' ? 2 : 1, plan.restart.maxRetries);
   }
   if (plan.stopSignal !== undefined) add('stop-signal', plan.stopSignal);
+  if (plan.discard !== undefined) add('discard', plan.discard.from, plan.discard.to);
 
   const bad = words.find((word) => word.includes('\0'));
   if (bad !== undefined) {

@@ -41,6 +41,11 @@ export const log = {
   debug(message: string): void {
     if (RANK[level] >= RANK.debug) process.stderr.write(`${program}: debug: ${message}\n`);
   },
+
+  /** With --debug, marks a step with the milliseconds since the process started. */
+  step(label: string): void {
+    if (RANK[level] >= RANK.debug) log.debug(`${performance.now().toFixed(1)} ms: ${label}`);
+  },
 };
 
 /** Quotes argv for display the way a POSIX shell would read it back. */
