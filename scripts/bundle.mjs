@@ -19,5 +19,11 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node18',
+  // Bundled CommonJS dependencies (@balena/dockerignore) call require() for Node built-ins.
+  banner: {
+    js:
+      "import { createRequire as ccCreateRequire } from 'node:module';\n" +
+      'const require = ccCreateRequire(import.meta.url);',
+  },
   logLevel: 'warning',
 });
