@@ -7,26 +7,40 @@ int status_fd = -1;
  * failed start from a command that ran and exited. */
 int exec_error_fd = -1;
 
+/* Field 22 of /proc/PID/stat, the start time, read through an open /proc/PID directory;
+ * 0 when it cannot be read. */
+static unsigned long long read_start_time(int proc_fd)
+{
+	char text[1024], *close_paren;
+	unsigned long long start_time = 0;
+	int fd = openat(proc_fd, "stat", O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (got <= 0)
+		return 0;
+	text[got] = '\0';
+	/* The command name may hold spaces and ')': field 3 follows its last ')'. */
+	close_paren = strrchr(text, ')');
+	if (close_paren != NULL)
+		sscanf(close_paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+		       "%*d %*d %*d %*d %*d %*d %llu", &start_time);
+	return start_time;
+}
+
 static void write_state(pid_t pid)
 {
-	char path[64], stat_text[1024], record[1024], started[64], boot[64] = "";
+	char path[64], record[1024], started[64], boot[64] = "";
 	unsigned long long start_time = 0;
 	int fd, length;
 	ssize_t got;
-	char *close_paren;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	got = fd >= 0 ? read(fd, stat_text, sizeof(stat_text) - 1) : -1;
-	if (fd >= 0)
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	fd = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		start_time = read_start_time(fd);
 		close(fd);
-	if (got > 0) {
-		stat_text[got] = '\0';
-		close_paren = strrchr(stat_text, ')');
-		/* Field 22 is the start time; field 3 follows the command name's ')'. */
-		if (close_paren != NULL)
-			sscanf(close_paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
-			       "%*d %*d %*d %*d %*d %*d %llu", &start_time);
 	}
 	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
 	got = fd >= 0 ? read(fd, boot, sizeof(boot) - 1) : -1;
@@ -148,9 +162,7 @@ static int do_exec(void)
 	static const char *names[] = { "ipc", "uts", "net", "cgroup", "pid", "mnt" };
 	int take_terminal = terminal_in_foreground();
 	int fds[6], proc_fd, exec_pipe[2], code;
-	char path[32], stat_text[1024], *close_paren, byte;
-	unsigned long long start_time = 0;
-	ssize_t got;
+	char path[32], byte;
 	pid_t child;
 
 	/* Open the init's /proc directory once and check its start time through it, so that
@@ -159,18 +171,7 @@ static int do_exec(void)
 	proc_fd = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (proc_fd < 0)
 		die("the container is not running");
-	int stat_fd = openat(proc_fd, "stat", O_RDONLY | O_CLOEXEC);
-	got = stat_fd >= 0 ? read(stat_fd, stat_text, sizeof(stat_text) - 1) : -1;
-	if (stat_fd >= 0)
-		close(stat_fd);
-	if (got > 0) {
-		stat_text[got] = '\0';
-		close_paren = strrchr(stat_text, ')');
-		if (close_paren != NULL)
-			sscanf(close_paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
-			       "%*d %*d %*d %*d %*d %*d %llu", &start_time);
-	}
-	if (start_time != plan.join_start_time)
+	if (read_start_time(proc_fd) != plan.join_start_time)
 		die("the container is not running");
 
 	for (int i = 0; i < 6; i++)

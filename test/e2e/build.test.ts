@@ -206,8 +206,13 @@ describe('cc-build on busybox', () => {
     await withStore((s) => {
       importBusybox(s);
       const context = writeContext(s, 'cache', {
-        'app.ccspec':
-          'FROM busybox\nRUN cat /proc/sys/kernel/random/uuid > /first\nCOPY data.txt /data.txt\nRUN cat /proc/sys/kernel/random/uuid > /last\n',
+        'app.ccspec': [
+          'FROM busybox',
+          'RUN cat /proc/sys/kernel/random/uuid > /first',
+          'COPY data.txt /data.txt',
+          'RUN cat /proc/sys/kernel/random/uuid > /last',
+          '',
+        ].join('\n'),
         'data.txt': 'one',
       });
       const steps = (stderr: string) =>
