@@ -21,12 +21,18 @@ export const VARIANTS = ['minbase', 'buildd', 'standard'] as const;
 /**
  * The tool's argv, run inside a private mount namespace of its own (unshare): both tools
  * mount /proc and more inside the target while they work, and a killed tool must not
- * leave those mounts on the host.
+ * leave those mounts on the host. setpriv makes it die with us, should we be killed.
  */
 export function bootstrapArgv(tool: BootstrapTool, args: BootstrapArgs): string[] {
   const argv = tool === 'mmdebstrap' ? mmdebstrapArgv(args) : debootstrapArgv(args);
-  return ['unshare', '--mount', '--propagation', 'private', '--', ...argv];
+  return [...PRIVATE_MOUNTS, ...DIE_WITH_PARENT, ...argv];
 }
+
+/** unshare(1) into a new mount namespace whose mounts never propagate to the host. */
+export const PRIVATE_MOUNTS = ['unshare', '--mount', '--propagation', 'private', '--'];
+
+/** setpriv(1) with a parent-death signal: the program is killed when its parent dies. */
+export const DIE_WITH_PARENT = ['setpriv', '--pdeathsig', 'SIGKILL', '--'];
 
 function debootstrapArgv(args: BootstrapArgs): string[] {
   return [

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 
+import { DIE_WITH_PARENT, PRIVATE_MOUNTS } from '../bootstrap/tools.js';
+
 const MARK = 'CC_PRIVATE_MOUNTS';
 
 /**
@@ -15,16 +17,15 @@ export async function reexecInPrivateMountNamespace(): Promise<number | undefine
   const parent = process.env[MARK];
   if (parent !== undefined && parent !== current) return undefined;
 
-  const argv = [
-    '--mount',
-    '--propagation',
-    'private',
-    '--',
+  // setpriv makes the re-run die with us: a killed cc-build must not build on unseen.
+  const [program, ...argv] = [
+    ...PRIVATE_MOUNTS,
+    ...DIE_WITH_PARENT,
     process.execPath,
     ...process.execArgv,
     ...process.argv.slice(1),
-  ];
-  const child = spawn('unshare', argv, {
+  ] as [string, ...string[]];
+  const child = spawn(program, argv, {
     stdio: 'inherit',
     env: { ...process.env, [MARK]: current },
   });

@@ -50,7 +50,14 @@ export function launch(plan: LaunchPlan, io: LaunchIo): Promise<LaunchResult> {
       hint: 'build it with `npm run build` (install.sh does)',
     });
   }
-  log.debug(`plan: ${JSON.stringify(plan, (key, value) => (key === 'seccomp' ? '…' : value))}`);
+  if (log.enabled('verbose')) {
+    const shown = JSON.stringify(
+      plan,
+      (key, value) => (key === 'seccomp' ? `${value.length} instructions` : value),
+      2,
+    );
+    process.stderr.write(`launch plan: ${shown}\n`);
+  }
 
   const stdio: StdioOptions = plan.detached
     ? ['ignore', 'ignore', 'ignore', 'pipe', 'pipe']

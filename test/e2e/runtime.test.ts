@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { cliAsync } from '../helpers/cli.js';
+import { cliAsync, waitFor } from '../helpers/cli.js';
 import { importBusybox, listing } from '../helpers/images.js';
 import { requireRoot } from '../helpers/root.js';
 import { withStore } from '../helpers/store.js';
@@ -254,12 +254,3 @@ describe('cc-start and cc-run on busybox', () => {
     });
   });
 });
-
-/** Polls until `ready` holds (or fails the test after 20 s). */
-export async function waitFor(ready: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

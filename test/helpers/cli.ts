@@ -46,9 +46,18 @@ export function cliAsync(command: string, args: string[], options: CliOptions) {
       resolve({ status: code ?? (signal === 'SIGKILL' ? 137 : 143), stdout, stderr }),
     );
   });
-  return { child, done, output: () => stdout };
+  return { child, done, output: () => stdout, stderr: () => stderr };
 }
 
 export function commandPath(command: string): string {
   return path.join(REPO, 'dist', 'commands', `${command}.js`);
+}
+
+/** Polls until `ready` holds (or fails the test after 20 s). */
+export async function waitFor(ready: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

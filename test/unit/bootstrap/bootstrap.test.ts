@@ -93,6 +93,10 @@ describe('bootstrap tools', () => {
       '--propagation',
       'private',
       '--',
+      'setpriv',
+      '--pdeathsig',
+      'SIGKILL',
+      '--',
       'debootstrap',
       '--variant=minbase',
       '--arch=amd64',
@@ -108,7 +112,7 @@ describe('bootstrap tools', () => {
 
   test('gives mmdebstrap root mode and leaves the mirror out when there is none', () => {
     const argv = bootstrapArgv('mmdebstrap', { ...args, mirror: undefined, include: [] });
-    assert.deepEqual(argv.slice(5), [
+    assert.deepEqual(argv.slice(9), [
       'mmdebstrap',
       '--mode=root',
       '--variant=minbase',

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, test } from 'node:test';
+
+import { cliAsync, commandPath, waitFor } from '../helpers/cli.js';
+import { importBusybox, listing, writeContext } from '../helpers/images.js';
+import { requireRoot } from '../helpers/root.js';
+import { mountsUnder, withStore, type TestStore } from '../helpers/store.js';
+
+/**
+ * Runs a cc-* command on a pseudo-terminal of its own with util-linux script(1), as a user
+ * at a terminal would; returns the child and everything the terminal showed so far.
+ */
+function onTerminal(s: TestStore, command: string, args: string[]) {
+  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+  const line = [process.execPath, commandPath(command), ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qfec', line, '/dev/null'], {
+    env: { ...process.env, CC_ROOT: s.root, TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let shown = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (shown += chunk));
+  const done = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  return { child, done, shown: () => shown };
+}
+
+describe('terminals, signals and concurrent commands', () => {
+  test('passes a terminal through, and Ctrl-C reaches the command once', async (t) => {
+    if (!requireRoot(t)) return;
+    await withStore(async (s) => {
+      importBusybox(s);
+      const script =
+        '[ -t 0 ] && [ -t 1 ] && echo "on a terminal, TERM=$TERM"; ' +
+        'trap "echo interrupted; exit 5" INT; echo ready; while :; do sleep 0.1; done';
+      const run = onTerminal(s, 'cc-start', ['--rm', 'busybox', 'sh', '-c', script]);
+      await waitFor(() => run.shown().includes('ready'));
+      run.child.stdin.write('\x03');
+      assert.equal(await run.done, 5);
+      assert.match(run.shown(), /on a terminal, TERM=xterm\r\nready\r\n(\^C)?interrupted\r\n$/);
+    });
+  });
+
+  test('lets only one of two starts of the same container run', async (t) => {
+    if (!requireRoot(t)) return;
+    await withStore(async (s) => {
+      importBusybox(s);
+      s.run('cc-start', ['web', 'busybox', 'sh', '-c', 'sleep 2']);
+      const first = cliAsync('cc-start', ['web'], { root: s.root });
+      const second = cliAsync('cc-start', ['web'], { root: s.root });
+      const results = await Promise.all([first.done, second.done]);
+      const statuses = results.map((result) => result.status).sort();
+      assert.deepEqual(statuses, [0, 125]);
+      const refused = results.find((result) => result.status === 125)!;
+      assert.match(
+        refused.stderr,
+        /^cc-start: (container 'web' is already running|the container is in use)\n$/,
+      );
+    });
+  });
+
+  test('gives two concurrent builds of one image two versions', async (t) => {
+    if (!requireRoot(t)) return;
+    await withStore(async (s) => {
+      importBusybox(s);
+      const context = writeContext(s, 'c', { 'app.ccspec': 'FROM busybox\nRUN sleep 0.5\n' });
+      const args = ['--no-cache', '-q', 'app', `${context}/app.ccspec`, context];
+      const builds = [
+        cliAsync('cc-build', args, { root: s.root }),
+        cliAsync('cc-build', args, { root: s.root }),
+      ];
+      const outputs = (await Promise.all(builds.map((build) => build.done))).map((r) => r.stdout);
+      assert.deepEqual(outputs.sort(), ['app@1\n', 'app@2\n']);
+    });
+  });
+
+  test('leaves nothing when cc-build is killed in the middle of a RUN', async (t) => {
+    if (!requireRoot(t)) return;
+    await withStore(async (s) => {
+      importBusybox(s);
+      const context = writeContext(s, 'k', {
+        'app.ccspec': 'FROM busybox\nRUN echo working; sleep 300\n',
+      });
+      const build = cliAsync(
+        'cc-build',
+        ['--progress=plain', 'app', `${context}/app.ccspec`, context],
+        {
+          root: s.root,
+        },
+      );
+      await waitFor(() => build.stderr().includes('working'));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      build.child.kill('SIGKILL');
+      await build.done;
+
+      // The RUN step's processes die with the build; the next command clears its work.
+      await waitFor(() => s.run('cc-images', []).status === 0 && listing(s, 'tmp').length === 0);
+      assert.deepEqual(listing(s, 'images'), ['busybox']);
+      assert.deepEqual(mountsUnder(s.root), []);
+    });
+  });
+
+  test('leaves no image when a bootstrap is interrupted', async (t) => {
+    if (!requireRoot(t)) return;
+    await withStore(async (s) => {
+      const run = cliAsync('cc-build-debian-image', ['--name', 'cut', 'stable'], { root: s.root });
+      await waitFor(() => /Bootstrapping/.test(run.output() + run.stderr()), 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      run.child.kill('SIGINT');
+      const result = await run.done;
+      assert.equal(result.status, 130, result.stderr);
+      assert.match(result.stderr, /\ncc-build-debian-image: interrupted\n$/);
+      assert.deepEqual(listing(s, 'images'), []);
+      assert.deepEqual(listing(s, 'layers'), []);
+      assert.deepEqual(listing(s, 'tmp'), []);
+      assert.deepEqual(mountsUnder(s.root), []);
+    });
+  });
+});
