@@ -1,5 +1,5 @@
 import { lockContainer, loadContainer, removeContainerFiles } from '../store/containers.js';
-import { sweepLayers, type SweepResult } from '../store/gc.js';
+import { collectGarbage, sweepLayers, type CollectResult, type SweepResult } from '../store/gc.js';
 import { removeImage } from '../store/images.js';
 import { parseImageRef } from '../store/names.js';
 import type { Store } from '../store/store.js';
@@ -26,6 +26,16 @@ export async function removeImages(store: Store, refs: string[]): Promise<SweepR
   try {
     for (const ref of parsed) await removeImage(store, ref);
     return sweepLayers(store, { keepCached: true });
+  } finally {
+    lock.release();
+  }
+}
+
+/** cc-gc: the build cache that no image or container uses, and its layers. */
+export async function collectStoreGarbage(store: Store): Promise<CollectResult> {
+  const lock = await store.lockLayers('exclusive');
+  try {
+    return collectGarbage(store);
   } finally {
     lock.release();
   }

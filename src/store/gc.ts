@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 import { listDir, readJson } from '../util/fsx.js';
 import { allImageVersions } from './images.js';
 import { readLayer } from './layers.js';
@@ -51,4 +53,27 @@ export function sweepLayers(store: Store, options: { keepCached: boolean }): Swe
     result.removed.push(id);
   }
   return result;
+}
+
+export interface CollectResult extends SweepResult {
+  cacheEntries: number;
+}
+
+/**
+ * cc-gc: forgets the build cache entries whose layer no image and no container uses, then
+ * deletes the layers nothing references any more. The caller holds the store's exclusive
+ * lock.
+ */
+export function collectGarbage(store: Store): CollectResult {
+  const used = referencedLayers(store, { cached: false });
+  let cacheEntries = 0;
+
+  for (const entry of listDir(store.paths.cacheDir)) {
+    const file = `${store.paths.cacheDir}/${entry}`;
+    const cached = readJson<CacheEntry>(file);
+    if (cached?.layer !== null && cached?.layer !== undefined && used.has(cached.layer)) continue;
+    fs.rmSync(file, { force: true });
+    cacheEntries += 1;
+  }
+  return { ...sweepLayers(store, { keepCached: false }), cacheEntries };
 }

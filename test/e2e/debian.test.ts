@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 
-import { importDebian, writeContext } from '../helpers/images.js';
+import { importBusybox, importDebian, writeContext } from '../helpers/images.js';
 import { requireRoot } from '../helpers/root.js';
 import { withStore, type TestStore } from '../helpers/store.js';
 
@@ -67,6 +67,42 @@ describe('a real Debian image', () => {
         'alice\n/\n',
       );
       assert.equal(s.run('cc-rm', ['box']).status, 0);
+    });
+  });
+
+  test('compiles a C program in one stage and ships only the binary on busybox', async (t) => {
+    if (!requireRoot(t)) return;
+    await withStore((s) => {
+      if (!needDebian(t, s)) return;
+      importBusybox(s);
+      const context = writeContext(s, 'gcc', {
+        Dockerfile: [
+          'FROM debian AS build',
+          'RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev',
+          'WORKDIR /src',
+          'COPY hello.c .',
+          'RUN mkdir /out && gcc -static -O2 -o /out/hello hello.c',
+          '',
+          'FROM busybox',
+          'COPY --from=build /out/hello /usr/local/bin/hello',
+          'CMD ["hello", "from the compiled stage"]',
+        ].join('\n'),
+        'hello.c':
+          '#include <stdio.h>\nint main(int c, char **v) { printf("%s\\n", c > 1 ? v[1] : "?"); }\n',
+      });
+      const built = s.run('cc-build', ['--progress=plain', 'hello', 'Dockerfile'], {
+        cwd: context,
+      });
+      assert.equal(built.status, 0, built.stderr);
+      assert.equal(s.run('cc-start', ['--rm', 'hello']).stdout, 'from the compiled stage\n');
+      const found = s.run('cc-start', [
+        '--rm',
+        'hello',
+        'sh',
+        '-c',
+        'ls /usr/bin/gcc /src 2>&1; true',
+      ]);
+      assert.match(found.stdout, /No such file or directory/);
     });
   });
 });

@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 
-import { cliAsync, commandPath, waitFor } from '../helpers/cli.js';
+import { cliAsync, waitFor } from '../helpers/cli.js';
 import { importBusybox, listing, writeContext } from '../helpers/images.js';
 import { requireRoot } from '../helpers/root.js';
-import { mountsUnder, withStore, type TestStore } from '../helpers/store.js';
-
-/**
- * Runs a cc-* command on a pseudo-terminal of its own with util-linux script(1), as a user
- * at a terminal would; returns the child and everything the terminal showed so far.
- */
-function onTerminal(s: TestStore, command: string, args: string[]) {
-  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
-  const line = [process.execPath, commandPath(command), ...args].map(quote).join(' ');
-  const child = spawn('script', ['-qfec', line, '/dev/null'], {
-    env: { ...process.env, CC_ROOT: s.root, TERM: 'xterm' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let shown = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (shown += chunk));
-  const done = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  return { child, done, shown: () => shown };
-}
+import { mountsUnder, withStore } from '../helpers/store.js';
+import { onTerminal } from '../helpers/terminal.js';
 
 describe('terminals, signals and concurrent commands', () => {
   test('passes a terminal through, and Ctrl-C reaches the command once', async (t) => {
@@ -32,7 +15,7 @@ describe('terminals, signals and concurrent commands', () => {
       const script =
         '[ -t 0 ] && [ -t 1 ] && echo "on a terminal, TERM=$TERM"; ' +
         'trap "echo interrupted; exit 5" INT; echo ready; while :; do sleep 0.1; done';
-      const run = onTerminal(s, 'cc-start', ['--rm', 'busybox', 'sh', '-c', script]);
+      const run = onTerminal(s.root, 'cc-start', ['--rm', 'busybox', 'sh', '-c', script]);
       await waitFor(() => run.shown().includes('ready'));
       run.child.stdin.write('\x03');
       assert.equal(await run.done, 5);
