@@ -21,9 +21,10 @@ export function commandLine(argv, env) {
 }
 
 /** Times commands with hyperfine in one run; returns name -> { median, mean, stddev } (s). */
-export function hyperfine(commands, { runs = 20, warmup = 3, shell = true } = {}) {
+export function hyperfine(commands, { runs = 20, warmup = 3, shell = true, prepare } = {}) {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cc-hf-')), 'result.json');
   const argv = ['hyperfine', ...(shell ? [] : ['-N']), '-w', String(warmup), '-r', String(runs)];
+  if (prepare !== undefined) argv.push('--prepare', prepare);
   for (const [name, command] of Object.entries(commands)) argv.push('-n', name, command);
   argv.push('--export-json', out);
   const result = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -39,10 +39,6 @@ const command: Command = {
 };
 
 async function run(args: ParsedArgs): Promise<number> {
-  const { reexecInPrivateMountNamespace } = await import('../cli/private-namespace.js');
-  const status = await reexecInPrivateMountNamespace();
-  if (status !== undefined) return status;
-
   const { Store } = await import('../store/store.js');
   const { buildImage } = await import('../build/builder.js');
   const file = stringOption(args.options, 'file');
