@@ -92,6 +92,14 @@ struct plan {
 	unsigned long long join_start_time;
 	const char *cgroups[MAX_LIST];
 	int ncgroups;
+	/* Made under the run lock before the init joins: directories, then control files. */
+	const char *cgroup_dirs[MAX_LIST];
+	int ncgroup_dirs;
+	struct cgroup_write {
+		const char *file, *value;
+		int optional;
+	} cgroup_writes[MAX_LIST];
+	int ncgroup_writes;
 	const char *hostname;
 	int loopback;
 	const char *rootfs, *layers_dir, *lower, *upper, *work;
@@ -147,6 +155,8 @@ void parse_plan(void);
 /* rootfs.c */
 void make_dirs(const char *path, unsigned mode);
 void join_cgroups(void);
+void prepare_cgroups(void);
+void remove_cgroups(void);
 void set_up_container(void);
 
 /* confine.c */

@@ -77,12 +77,15 @@ static void open_log(void)
 	log_size = log_fd >= 0 && fstat(log_fd, &st) == 0 ? st.st_size : 0;
 }
 
+/* Keeps plan.log_max_files files in all, the current one included, as Docker's max-file. */
 static void rotate_log(void)
 {
 	char from[64], to[64];
 
 	close(log_fd);
-	for (int n = plan.log_max_files - 1; n >= 1; n--) {
+	snprintf(from, sizeof(from), "logs/container.log.%d", plan.log_max_files - 1);
+	unlinkat(state_dir_fd, from, 0);
+	for (int n = plan.log_max_files - 2; n >= 1; n--) {
 		snprintf(from, sizeof(from), "logs/container.log.%d", n);
 		snprintf(to, sizeof(to), "logs/container.log.%d", n + 1);
 		renameat(state_dir_fd, from, state_dir_fd, to);

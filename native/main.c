@@ -65,6 +65,16 @@ static void write_state(pid_t pid)
 		die_errno("write state in %s", plan.state_dir);
 	/* A fresh run has no exit record yet: an old one would describe the previous run. */
 	unlinkat(state_dir_fd, "exit.json", 0);
+
+	/* The init's pid alone, for service managers (systemd's PIDFile=). */
+	length = snprintf(record, sizeof(record), "%d\n", pid);
+	fd = openat(state_dir_fd, "init.pid.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die_errno("write init.pid in %s", plan.state_dir);
+	write_all(fd, record, length);
+	close(fd);
+	if (renameat(state_dir_fd, "init.pid.tmp", state_dir_fd, "init.pid") < 0)
+		die_errno("write init.pid in %s", plan.state_dir);
 }
 
 /* Waits for `child`, passing on every signal we get; returns its exit code. */
@@ -115,6 +125,7 @@ static int do_run(void)
 	int code;
 
 	take_run_lock();
+	prepare_cgroups();
 	state_dir_fd = open(plan.state_dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (state_dir_fd < 0)
 		die_errno("open %s", plan.state_dir);
@@ -139,6 +150,7 @@ static int do_run(void)
 
 	code = wait_forwarding(init_pid);
 	restore_terminal(take_terminal);
+	remove_cgroups();
 	/* Still under the run lock, so no other command is using the container. */
 	if (plan.discard_from != NULL && rename(plan.discard_from, plan.discard_to) < 0)
 		report("error %d discard %s: %s", EXIT_OWN, plan.discard_from, strerror(errno));

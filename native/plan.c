@@ -131,6 +131,19 @@ void parse_plan(void)
 			if (plan.ncgroups == MAX_LIST)
 				die("plan has too many cgroups");
 			plan.cgroups[plan.ncgroups++] = next_word();
+		} else if (strcmp(key, "cgroup-dir") == 0) {
+			if (plan.ncgroup_dirs == MAX_LIST)
+				die("plan has too many cgroups");
+			plan.cgroup_dirs[plan.ncgroup_dirs++] = next_word();
+		} else if (strcmp(key, "cgroup-write") == 0) {
+			struct cgroup_write *write;
+
+			if (plan.ncgroup_writes == MAX_LIST)
+				die("plan has too many cgroup settings");
+			write = &plan.cgroup_writes[plan.ncgroup_writes++];
+			write->file = next_word();
+			write->value = next_word();
+			write->optional = next_number(10);
 		} else if (strcmp(key, "hostname") == 0) {
 			plan.hostname = next_word();
 		} else if (strcmp(key, "loopback") == 0) {

@@ -221,6 +221,34 @@ static void bring_up_loopback(void)
 	close(fd);
 }
 
+/*
+ * The container's cgroup, made by us under the run lock, so that two starts of one
+ * container cannot remake it under each other. A setting marked optional (a swap limit
+ * without swap accounting) may have no file.
+ */
+void prepare_cgroups(void)
+{
+	for (int i = 0; i < plan.ncgroup_dirs; i++)
+		if (mkdir(plan.cgroup_dirs[i], 0755) < 0 && errno != EEXIST)
+			die_errno("create cgroup %s", plan.cgroup_dirs[i]);
+	for (int i = 0; i < plan.ncgroup_writes; i++) {
+		struct cgroup_write *write = &plan.cgroup_writes[i];
+
+		if (write_file(write->file, write->value) == 0)
+			continue;
+		if (write->optional && errno == ENOENT)
+			continue;
+		die_errno("write %s to %s", write->value, write->file);
+	}
+}
+
+/* Removes the cgroup once the container's processes are gone; what is busy stays. */
+void remove_cgroups(void)
+{
+	for (int i = plan.ncgroup_dirs - 1; i >= 0; i--)
+		rmdir(plan.cgroup_dirs[i]);
+}
+
 void join_cgroups(void)
 {
 	for (int i = 0; i < plan.ncgroups; i++)

@@ -1,5 +1,9 @@
 import { checkWorkingDir, parseVolume, type RunOverrides } from '../runtime/config.js';
+import { availableParallelism } from 'node:os';
+
+import type { ContainerRecord, ResourceLimits } from '../store/containers.js';
 import { CcError } from '../util/errors.js';
+import { parseSize } from '../util/format.js';
 import {
   flagOption,
   listOption,
@@ -75,7 +79,78 @@ export const CREATE_OPTIONS: OptionSpecs = {
     value: 'OPT',
     description: 'seccomp=unconfined, or no-new-privileges',
   },
+  memory: { type: 'string', short: 'm', value: 'SIZE', description: 'Memory limit (64m, 1g)' },
+  cpus: { type: 'string', value: 'N', description: 'CPU limit, in CPUs (0.5 is half of one)' },
+  'pids-limit': { type: 'string', value: 'N', description: 'Limit on the number of processes' },
+  restart: {
+    type: 'string',
+    value: 'POLICY',
+    description: 'With -d: no, on-failure[:N] or always (its init restarts the command)',
+  },
+  'log-opt': {
+    type: 'string',
+    multiple: true,
+    value: 'OPT',
+    description: 'With -d: max-size=SIZE (default 10m) and max-file=N (default 3)',
+  },
 };
+
+/** --memory, --cpus and --pids-limit, checked as Docker checks them. */
+export function parseLimits(options: OptionValues): ResourceLimits {
+  const limits: ResourceLimits = {};
+  const memory = stringOption(options, 'memory');
+  if (memory !== undefined) {
+    const bytes = parseSize(memory);
+    if (bytes === undefined || bytes < 6 * 1024 * 1024) {
+      throw new CcError(`invalid --memory '${memory}': a size of at least 6m, such as 64m or 1g`);
+    }
+    limits.memory = bytes;
+  }
+  const cpus = stringOption(options, 'cpus');
+  if (cpus !== undefined) {
+    const count = Number(cpus);
+    if (!Number.isFinite(count) || count <= 0 || count > availableParallelism()) {
+      throw new CcError(
+        `invalid --cpus '${cpus}': a number above 0, at most ${availableParallelism()}`,
+      );
+    }
+    limits.cpus = count;
+  }
+  const pids = stringOption(options, 'pids-limit');
+  if (pids !== undefined) {
+    if (!/^[1-9]\d*$/.test(pids))
+      throw new CcError(`invalid --pids-limit '${pids}': a positive number`);
+    limits.pids = Number(pids);
+  }
+  return limits;
+}
+
+/** --restart, as Docker writes it; unless-stopped behaves as always without a daemon. */
+export function parseRestart(text: string | undefined): ContainerRecord['restart'] {
+  if (text === undefined || text === 'no') return undefined;
+  const match = /^(on-failure)(?::(\d+))?$|^(always|unless-stopped)$/.exec(text);
+  if (match === null) {
+    throw new CcError(`invalid --restart '${text}': use no, on-failure[:N] or always`);
+  }
+  if (match[1] !== undefined) return { policy: 'on-failure', maxRetries: Number(match[2] ?? 0) };
+  return { policy: 'always', maxRetries: 0 };
+}
+
+/** --log-opt max-size=10m --log-opt max-file=3, as Docker's json-file driver takes them. */
+export function parseLogOptions(values: string[]): ContainerRecord['log'] {
+  const log = { maxBytes: 10 * 1024 * 1024, maxFiles: 3 };
+  for (const value of values) {
+    const [key, setting = ''] = value.split('=', 2) as [string, string?];
+    if (key === 'max-size' && parseSize(setting) !== undefined && parseSize(setting)! >= 1024) {
+      log.maxBytes = parseSize(setting)!;
+    } else if (key === 'max-file' && /^[1-9]\d*$/.test(setting)) {
+      log.maxFiles = Number(setting);
+    } else {
+      throw new CcError(`invalid --log-opt '${value}': use max-size=SIZE or max-file=N`);
+    }
+  }
+  return log;
+}
 
 /** The -v -e -w -u part, for cc-run and cc-start alike. */
 export function processOverrides(options: OptionValues) {

@@ -15,10 +15,10 @@ const command: Command = {
 async function run(args: ParsedArgs): Promise<void> {
   const { Store } = await import('../store/store.js');
   const { listContainers } = await import('../runtime/listing.js');
-  const { removeFinishedThrowaways } = await import('../runtime/containers.js');
+  const { tidyContainers } = await import('../runtime/containers.js');
   const { printTable } = await import('../cli/table.js');
   const store = Store.open();
-  await removeFinishedThrowaways(store);
+  await tidyContainers(store);
   const rows = listContainers(store);
 
   if (flagOption(args.options, 'json')) {

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-import { flagOption, type ParsedArgs } from '../cli/args.js';
+import { flagOption, listOption, stringOption, type ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
 import {
   CREATE_OPTIONS,
   createOverrides,
   givenOptions,
+  parseLimits,
+  parseLogOptions,
+  parseRestart,
   PROCESS_OPTIONS,
 } from '../cli/run-options.js';
 import { CcError } from '../util/errors.js';
@@ -27,6 +30,11 @@ const command: Command = {
       short: 'd',
       description: 'Return once the command has started; its output goes to the log',
     },
+    cgroup: {
+      type: 'string',
+      value: 'own|inherit',
+      description: "A cgroup of the container's (default), or the caller's (for services)",
+    },
     ...PROCESS_OPTIONS,
     ...CREATE_OPTIONS,
   },
@@ -44,6 +52,10 @@ async function run(args: ParsedArgs): Promise<number> {
   const detached = flagOption(args.options, 'detach');
   const removeOnExit = flagOption(args.options, 'rm');
   const [first, second] = args.positionals as [string, string?];
+  const cgroup = stringOption(args.options, 'cgroup') ?? 'own';
+  if (cgroup !== 'own' && cgroup !== 'inherit') {
+    throw new CcError(`invalid --cgroup '${cgroup}': use own or inherit`);
+  }
 
   let outcome;
   if (!removeOnExit && second === undefined) {
@@ -53,9 +65,19 @@ async function run(args: ParsedArgs): Promise<number> {
         hint: 'an existing container starts with the options it was created with',
       });
     }
-    outcome = await startExisting(store, checkName('container', first), 'cc-start', detached);
+    outcome = await startExisting(
+      store,
+      checkName('container', first),
+      'cc-start',
+      detached,
+      cgroup,
+    );
   } else {
     const name = removeOnExit ? undefined : checkName('container', first);
+    const restart = parseRestart(stringOption(args.options, 'restart'));
+    if (restart !== undefined && (!detached || removeOnExit)) {
+      throw new CcError('--restart needs -d and cannot be combined with --rm');
+    }
     outcome = await createAndStart(store, {
       program: 'cc-start',
       name,
@@ -64,6 +86,10 @@ async function run(args: ParsedArgs): Promise<number> {
       overrides: createOverrides(args.options),
       removeOnExit,
       detached,
+      restart,
+      limits: parseLimits(args.options),
+      log: parseLogOptions(listOption(args.options, 'log-opt')),
+      cgroup,
     });
   }
 

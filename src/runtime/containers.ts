@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { cgroupLayout } from '../host/cgroups.js';
 import { hostFacts } from '../host/facts.js';
 import {
   containerExists,
@@ -19,6 +20,13 @@ import type { Store } from '../store/store.js';
 import { CcError, describeError, EXIT_OWN_FAILURE } from '../util/errors.js';
 import { randomHex, removeTree } from '../util/fsx.js';
 import { log } from '../util/log.js';
+import {
+  cgroupPlan,
+  containerCgroup,
+  procsFiles,
+  removeCgroup,
+  type CgroupPlan,
+} from './cgroups.js';
 import { execConfig, makeRunConfig, type RunOverrides } from './config.js';
 import { DEFAULT_STOP_SIGNAL } from './defaults.js';
 import { writeEtcFiles } from './etc.js';
@@ -38,7 +46,14 @@ export interface CreateOptions {
   restart?: ContainerRecord['restart'];
   log?: ContainerRecord['log'];
   limits?: ContainerRecord['limits'];
+  cgroup?: CgroupMode;
 }
+
+/**
+ * 'own': a cgroup of the container's, with its limits. 'inherit': stay in the caller's,
+ * for a service manager that gives the container one (cc-systemd's units).
+ */
+export type CgroupMode = 'own' | 'inherit';
 
 export interface Outcome {
   name: string;
@@ -80,7 +95,10 @@ export async function createAndStart(store: Store, options: CreateOptions): Prom
     : undefined;
   let started = false;
   try {
-    const result = await startRecord(store, record, options.program, options.detached, trash);
+    const result = await startRecord(store, record, options.program, options.detached, {
+      discardTo: trash,
+      cgroup: options.cgroup,
+    });
     started = result.started;
     return { name, result };
   } finally {
@@ -103,12 +121,13 @@ export async function startExisting(
   name: string,
   program: string,
   detached: boolean,
+  cgroup: CgroupMode = 'own',
 ): Promise<Outcome> {
   const record = loadContainer(store, name);
   const status = containerStatus(store.paths.containerPaths(name));
   if (status.state === 'running') throw new CcError(`container '${name}' is already running`);
 
-  const result = await startRecord(store, record, program, detached);
+  const result = await startRecord(store, record, program, detached, { cgroup });
   return { name, result };
 }
 
@@ -117,9 +136,11 @@ async function startRecord(
   record: ContainerRecord,
   program: string,
   detached: boolean,
-  discardTo?: string,
+  options: { discardTo?: string; cgroup?: CgroupMode } = {},
 ): Promise<LaunchResult> {
+  const { discardTo } = options;
   const paths = store.paths.containerPaths(record.name);
+  const cgroup = options.cgroup === 'inherit' ? undefined : prepareCgroup(store, record);
   log.step('planning');
   const plan = planRun({
     program,
@@ -128,6 +149,7 @@ async function startRecord(
     files: containerFiles(store, record, paths, paths.dir),
     host: hostFacts(),
     detached,
+    cgroup,
     log: detached ? record.log : undefined,
     restart: detached ? record.restart : undefined,
     stopSignal: SIGNALS[record.stopSignal],
@@ -137,9 +159,25 @@ async function startRecord(
 
   warnAboutConfinement(record.run);
   log.step('launching');
+  // cc-init makes the cgroup under the run lock and, in the foreground, removes it at the
+  // end; a detached container's is removed by cc-stop, cc-rm or cc-ls.
   const result = checkLaunch(await launch(plan, { stdio: 'inherit' }));
   log.step('the command has ended');
   return result;
+}
+
+/**
+ * The container's cgroup with its limits, for cc-init to make. A limit whose controller
+ * this host lacks is an error; without limits a host without cgroups runs it anyway.
+ */
+function prepareCgroup(store: Store, record: ContainerRecord): CgroupPlan | undefined {
+  return cgroupPlan(cgroupLayout(), store.paths.root, record.name, record.limits ?? {});
+}
+
+/** The cgroup.procs files of a running container's cgroup, for a command joining it. */
+function runningCgroup(store: Store, name: string): string[] {
+  const set = containerCgroup(cgroupLayout(), store.paths.root, name);
+  return procsFiles(set).filter((file) => fs.existsSync(file));
 }
 
 /**
@@ -170,12 +208,14 @@ export async function runInContainer(
       init: { pid: status.run.pid, startTime: status.run.startTime },
       host: hostFacts(),
       stateDir: paths.dir,
+      cgroups: runningCgroup(store, name),
       terminal: terminalType(false),
     });
     return checkLaunch(await launch(plan, { stdio: 'inherit' }));
   }
 
   fs.mkdirSync(paths.session, { recursive: true, mode: 0o700 });
+  const cgroup = prepareCgroup(store, record);
   const plan = planRun({
     program,
     runId: randomHex(8),
@@ -183,6 +223,7 @@ export async function runInContainer(
     files: containerFiles(store, record, paths, paths.session),
     host: hostFacts(),
     detached: false,
+    cgroup,
     terminal: terminalType(false),
   });
   return checkLaunch(await launch(plan, { stdio: 'inherit' }));
@@ -244,6 +285,7 @@ async function removeAfterRun(store: Store, name: string): Promise<void> {
   if (!containerExists(store, name)) return;
   try {
     const lock = await lockContainer(store, name);
+    removeCgroup(containerCgroup(cgroupLayout(), store.paths.root, name));
     removeContainerFiles(store, name);
     lock.release();
   } catch (error) {
@@ -253,10 +295,11 @@ async function removeAfterRun(store: Store, name: string): Promise<void> {
 }
 
 /**
- * Removes throw-away containers whose run is over but which nobody removed: their
- * cc-start was killed, or they ran detached (no process of ours waits for them).
+ * What a container's end leaves for someone else to do when no process of ours waited for
+ * it (it ran detached, or its cc-start was killed): a throw-away container is removed, and a
+ * stopped container's cgroup goes.
  */
-export async function removeFinishedThrowaways(store: Store): Promise<void> {
+export async function tidyContainers(store: Store): Promise<void> {
   for (const name of listContainerNames(store)) {
     let record: ContainerRecord;
     try {
@@ -264,9 +307,9 @@ export async function removeFinishedThrowaways(store: Store): Promise<void> {
     } catch {
       continue;
     }
-    if (!record.removeOnExit) continue;
-    if (containerStatus(store.paths.containerPaths(name)).state !== 'stopped') continue;
-    await removeAfterRun(store, name);
+    if (containerStatus(store.paths.containerPaths(name)).state === 'running') continue;
+    if (record.removeOnExit) await removeAfterRun(store, name);
+    else removeCgroup(containerCgroup(cgroupLayout(), store.paths.root, name));
   }
 }
 

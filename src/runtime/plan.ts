@@ -1,5 +1,6 @@
 import { resolveCapabilities } from '../security/caps.js';
 import { buildSeccompProgram, type SeccompArch, type SockFilter } from '../security/seccomp.js';
+import type { CgroupPlan } from './cgroups.js';
 import { DEVICES, DOCKER_PATH, MASKED_PATHS, READ_ONLY_PATHS } from './defaults.js';
 import type { MountFlag } from './mount-flags.js';
 
@@ -83,7 +84,8 @@ export interface LaunchPlan {
   mode: 'run' | 'exec';
   namespaces: Namespace[];
   join?: { pid: number; startTime: number };
-  cgroups: string[];
+  /** The container's cgroup: made (run) and joined (run and exec). */
+  cgroup?: CgroupPlan;
   hostname?: string;
   /** A new network namespace has only a loopback, and it starts down. */
   loopback: boolean;
@@ -136,7 +138,7 @@ export interface RunPlanOptions {
   files: ContainerFiles;
   host: HostFacts;
   detached: boolean;
-  cgroups?: string[];
+  cgroup?: CgroupPlan;
   log?: { maxBytes: number; maxFiles: number };
   restart?: LaunchPlan['restart'];
   stopSignal?: number;
@@ -155,7 +157,7 @@ export function planRun(options: RunPlanOptions): LaunchPlan {
     runId: options.runId,
     mode: 'run',
     namespaces: planNamespaces(config, host),
-    cgroups: options.cgroups ?? [],
+    cgroup: options.cgroup,
     hostname: config.hostname,
     loopback: config.network === 'none',
     rootfs: planRootfs(files, config),
@@ -183,6 +185,7 @@ export interface ExecPlanOptions {
   init: { pid: number; startTime: number };
   host: HostFacts;
   stateDir: string;
+  /** The cgroup.procs files of the container's cgroup, to join. */
   cgroups?: string[];
   terminal?: string;
 }
@@ -198,7 +201,7 @@ export function planExec(options: ExecPlanOptions): LaunchPlan {
     mode: 'exec',
     namespaces: [],
     join: options.init,
-    cgroups: options.cgroups ?? [],
+    cgroup: { dirs: [], writes: [], join: options.cgroups ?? [] },
     loopback: false,
     mounts: [],
     readOnlyRoot: false,

@@ -3,16 +3,17 @@ import { collectGarbage, sweepLayers, type CollectResult, type SweepResult } fro
 import { removeImage } from '../store/images.js';
 import { parseImageRef } from '../store/names.js';
 import type { Store } from '../store/store.js';
-import { killContainer, liveInits } from './stop.js';
+import { cleanUpCgroup, killContainer, liveInits } from './stop.js';
 
 /** cc-rm: removes a stopped container; with `force`, kills a running one first. */
 export async function removeContainer(store: Store, name: string, force: boolean): Promise<void> {
   loadContainer(store, name);
   const paths = store.paths.containerPaths(name);
-  if (force && liveInits(paths).length > 0) await killContainer(paths);
+  if (force && liveInits(paths).length > 0) await killContainer(store, name);
 
   const lock = await lockContainer(store, name);
   try {
+    await cleanUpCgroup(store, name);
     removeContainerFiles(store, name);
   } finally {
     lock.release();

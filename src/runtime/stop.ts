@@ -1,9 +1,12 @@
 import * as path from 'node:path';
 
-import { containerStatus, type RunState } from '../store/containers.js';
+import { cgroupLayout } from '../host/cgroups.js';
+import { loadContainer, type RunState } from '../store/containers.js';
 import type { ContainerPaths } from '../store/paths.js';
+import type { Store } from '../store/store.js';
 import { readJson } from '../util/fsx.js';
 import { isAlive } from '../util/proc.js';
+import { cgroupPids, containerCgroup, removeCgroup } from './cgroups.js';
 
 /** The live inits of a container: its main run and a cc-run session on its file system. */
 export function liveInits(paths: ContainerPaths): RunState[] {
@@ -15,13 +18,55 @@ export function liveInits(paths: ContainerPaths): RunState[] {
 }
 
 /**
- * Kills every process of the container: SIGKILL to its init ends its PID namespace, and
- * the kernel kills the rest. Returns once they are all gone.
+ * cc-stop: the image's STOPSIGNAL to the command (through its init, which forwards it and
+ * then will not restart it), then after `timeoutMs` SIGKILL to the init, which ends the PID
+ * namespace and every process in it. Returns once they are all gone, mounts with them.
  */
-export async function killContainer(paths: ContainerPaths, timeoutMs = 10_000): Promise<void> {
+export async function stopContainer(store: Store, name: string, timeoutMs: number): Promise<void> {
+  const record = loadContainer(store, name);
+  const paths = store.paths.containerPaths(name);
   const inits = liveInits(paths);
+  const mainRun = readJson<RunState>(paths.state)?.runId;
+
+  // A cc-run session's command is whatever the user ran: it gets SIGTERM, as usual.
+  for (const init of inits) {
+    const isMain = init.runId === mainRun;
+    signalInit(init, isMain ? (record.stopSignal as NodeJS.Signals) : 'SIGTERM');
+  }
+  if (!(await waitUntilGone(inits, timeoutMs))) {
+    for (const init of inits) signalInit(init, 'SIGKILL');
+    await waitUntilGone(inits, 30_000);
+  }
+  await cleanUpCgroup(store, name);
+}
+
+/** cc-rm -f: SIGKILL to the inits, without a grace period. */
+export async function killContainer(store: Store, name: string): Promise<void> {
+  const inits = liveInits(store.paths.containerPaths(name));
   for (const init of inits) signalInit(init, 'SIGKILL');
-  await waitUntilGone(inits, timeoutMs);
+  await waitUntilGone(inits, 30_000);
+  await cleanUpCgroup(store, name);
+}
+
+/**
+ * Removes a stopped container's cgroup. A process that left the PID namespace cannot
+ * exist, but a cgroup with members cannot be removed: any are killed first.
+ */
+export async function cleanUpCgroup(store: Store, name: string): Promise<void> {
+  const set = containerCgroup(cgroupLayout(), store.paths.root, name);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const members = cgroupPids(set);
+    if (members.length === 0) break;
+    for (const pid of members) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  removeCgroup(set);
 }
 
 export function signalInit(init: RunState, signal: NodeJS.Signals): void {
@@ -43,8 +88,4 @@ export async function waitUntilGone(inits: RunState[], timeoutMs: number): Promi
     delay = Math.min(delay * 2, 100);
   }
   return true;
-}
-
-export function isRunning(paths: ContainerPaths): boolean {
-  return containerStatus(paths).state === 'running';
 }

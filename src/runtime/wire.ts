@@ -39,7 +39,11 @@ export function encodePlan(plan: LaunchPlan): Buffer {
   if (plan.join !== undefined) add('join', plan.join.pid, plan.join.startTime);
   const namespaces = plan.namespaces.reduce((bits, name) => bits | CLONE_FLAGS[name], 0);
   if (namespaces !== 0) add('namespaces', namespaces >>> 0);
-  for (const cgroup of plan.cgroups) add('cgroup', cgroup);
+  for (const dir of plan.cgroup?.dirs ?? []) add('cgroup-dir', dir);
+  for (const write of plan.cgroup?.writes ?? []) {
+    add('cgroup-write', write.file, write.value, write.optional ? 1 : 0);
+  }
+  for (const procs of plan.cgroup?.join ?? []) add('cgroup', procs);
   if (plan.hostname !== undefined) add('hostname', plan.hostname);
   if (plan.loopback) add('loopback');
 

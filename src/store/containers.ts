@@ -175,7 +175,7 @@ export function removeContainerFiles(store: Store, name: string): void {
   store.discard(store.paths.containerDir(name));
 }
 
-/** Where a container keeps its log files, oldest last. */
+/** A detached container's log files, oldest first: container.log.N ... container.log. */
 export function logFiles(paths: ContainerPaths): string[] {
   const names = listDir(paths.logs).filter((file) => /^container\.log(\.\d+)?$/.test(file));
   const order = (file: string) => Number(file.split('.')[2] ?? 0);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +8,8 @@ import { Store } from '../../src/store/store.js';
 import { StorePaths } from '../../src/store/paths.js';
 import { listContainerNames } from '../../src/store/containers.js';
 import { liveInits } from '../../src/runtime/stop.js';
+import { cgroupLayout } from '../../src/host/cgroups.js';
+import { listDir } from '../../src/util/fsx.js';
 import { cli, type CliResult } from './cli.js';
 
 export interface TestStore {
@@ -62,6 +65,21 @@ export async function assertNothingLeft(root: string, store: Store): Promise<voi
     assert.deepEqual(liveInits(store.paths.containerPaths(name)), [], `container ${name} runs`);
   }
   assert.deepEqual(mountsUnder(root), [], `mounts left under ${root}`);
+  assert.deepEqual(cgroupsOf(root), [], `cgroups left by ${root}`);
+}
+
+/** Cgroup directories the containers of the store at `root` have, on v1 or v2. */
+export function cgroupsOf(root: string): string[] {
+  const prefix = `${createHash('sha256').update(root).digest('hex').slice(0, 8)}-`;
+  const layout = cgroupLayout();
+  const parents = [layout.unified, ...Object.values(layout.v1)]
+    .filter((mount): mount is string => mount !== undefined)
+    .map((mount) => path.join(mount, 'cookie-cutter'));
+  return [...new Set(parents)].flatMap((parent) =>
+    listDir(parent)
+      .filter((entry) => entry.startsWith(prefix))
+      .map((entry) => path.join(parent, entry)),
+  );
 }
 
 /** Mount points under `root` in our mount namespace (the host's). */
