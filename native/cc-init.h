@@ -128,6 +128,8 @@ struct plan {
 	int restart; /* 0 no, 1 on-failure, 2 always */
 	int restart_max;
 	int stop_signal;
+	/* Give the command a terminal of the container's own, as docker -t. */
+	int tty;
 	/* A throw-away container: moved here, out of sight, once its init has exited. */
 	const char *discard_from, *discard_to;
 };
@@ -162,6 +164,15 @@ void set_up_container(void);
 /* confine.c */
 void confine(void);
 void become_user(void);
+
+/* tty.c */
+void copy_window_size(int master);
+void open_pty(int *master, int *slave);
+void attach_terminal(int slave);
+void make_caller_raw(void);
+void restore_caller_mode(void);
+int copy_ready(int from, int to);
+int relay_until_exit(pid_t child, int master);
 
 /* init.c */
 int terminal_in_foreground(void);

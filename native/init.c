@@ -168,23 +168,31 @@ static void write_exit_record(int code, int status, int restarts)
 	renameat(state_dir_fd, "exit.json.tmp", state_dir_fd, "exit.json");
 }
 
+/* With -t: the container's terminal, which we read from (and write the caller's input to
+ * in the foreground). */
+static int tty_master = -1;
+
 static pid_t start_main(struct stream *streams, int take_terminal, int *exec_failed)
 {
-	int exec_pipe[2], out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+	int exec_pipe[2], out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 }, slave = -1;
 	pid_t pid;
 	char byte;
 
 	if (pipe2(exec_pipe, O_CLOEXEC) < 0)
 		die_errno("pipe");
-	if (plan.detached &&
-	    (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0))
+	if (plan.tty)
+		open_pty(&tty_master, &slave);
+	else if (plan.detached &&
+		 (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0))
 		die_errno("pipe");
 
 	pid = fork();
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0) {
-		if (plan.detached) {
+		if (plan.tty) {
+			attach_terminal(slave);
+		} else if (plan.detached) {
 			int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 			if (null < 0 || dup2(null, 0) < 0 || dup2(out_pipe[1], 1) < 0 ||
@@ -197,7 +205,13 @@ static pid_t start_main(struct stream *streams, int take_terminal, int *exec_fai
 	close(exec_pipe[1]);
 	*exec_failed = read(exec_pipe[0], &byte, 1) == 1;
 	close(exec_pipe[0]);
-	if (plan.detached) {
+	if (plan.tty) {
+		close(slave);
+		fcntl(tty_master, F_SETFL, O_NONBLOCK);
+		/* Detached, the terminal's output is the log's; in the foreground we relay it. */
+		if (plan.detached)
+			streams[0].fd = tty_master;
+	} else if (plan.detached) {
 		close(out_pipe[1]);
 		close(err_pipe[1]);
 		streams[0].fd = out_pipe[0];
@@ -240,6 +254,7 @@ void __attribute__((noreturn)) run_init(int take_terminal)
 {
 	struct stream streams[2] = { { -1, "stdout", "", 0 }, { -1, "stderr", "", 0 } };
 	int signal_fd, exec_failed, status = 0, code = 0, stopping = 0, restarts = 0;
+	int input_open = 1;
 	pid_t main_pid;
 
 	set_up_container();
@@ -259,21 +274,37 @@ void __attribute__((noreturn)) run_init(int take_terminal)
 	status_fd = -1;
 
 	for (;;) {
-		struct pollfd fds[3] = { { signal_fd, POLLIN, 0 }, { streams[0].fd, POLLIN, 0 },
-					 { streams[1].fd, POLLIN, 0 } };
+		int relaying = plan.tty && !plan.detached;
+		struct pollfd fds[5] = { { signal_fd, POLLIN, 0 }, { streams[0].fd, POLLIN, 0 },
+					 { streams[1].fd, POLLIN, 0 },
+					 { relaying ? tty_master : -1, POLLIN, 0 },
+					 { relaying && input_open ? STDIN_FILENO : -1, POLLIN, 0 } };
 		struct signalfd_siginfo info;
 		int main_exited = 0;
 
-		if (poll(fds, 3, -1) < 0 && errno != EINTR)
+		if (poll(fds, 5, -1) < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < 2; i++)
 			if (streams[i].fd >= 0 && fds[i + 1].revents && drain_stream(&streams[i]) == 0) {
 				close(streams[i].fd);
 				streams[i].fd = -1;
+				if (plan.tty)
+					tty_master = -1;
 			}
+		if (fds[3].revents && !copy_ready(tty_master, STDOUT_FILENO)) {
+			close(tty_master);
+			tty_master = -1;
+		}
+		if (fds[4].revents && !copy_ready(STDIN_FILENO, tty_master))
+			input_open = 0;
 		if (!(fds[0].revents & POLLIN) || read(signal_fd, &info, sizeof(info)) != sizeof(info))
 			continue;
 
+		/* The container's terminal takes the caller's size; the kernel tells the command. */
+		if (info.ssi_signo == SIGWINCH && tty_master >= 0) {
+			copy_window_size(tty_master);
+			continue;
+		}
 		if (info.ssi_signo != SIGCHLD) {
 			if ((int)info.ssi_signo == plan.stop_signal)
 				stopping = 1;
@@ -288,6 +319,12 @@ void __attribute__((noreturn)) run_init(int take_terminal)
 		if (!main_exited)
 			continue;
 
+		if (plan.tty && !plan.detached && tty_master >= 0) {
+			while (copy_ready(tty_master, STDOUT_FILENO) > 0)
+				;
+			close(tty_master);
+			tty_master = -1;
+		}
 		/* Take what the command wrote, without waiting for the end of the stream: a
 		 * daemon it started may hold the pipe open, and it is about to be killed. */
 		for (int i = 0; i < 2; i++)

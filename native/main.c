@@ -120,7 +120,7 @@ static void take_run_lock(void)
 
 static int do_run(void)
 {
-	int take_terminal = !plan.detached && terminal_in_foreground();
+	int take_terminal = !plan.detached && !plan.tty && terminal_in_foreground();
 	pid_t init_pid;
 	int code;
 
@@ -132,6 +132,8 @@ static int do_run(void)
 	if (unshare(CLONE_NEWPID) < 0)
 		die_errno("create a PID namespace");
 
+	if (plan.tty && !plan.detached)
+		make_caller_raw();
 	init_pid = fork();
 	if (init_pid < 0)
 		die_errno("fork");
@@ -150,6 +152,7 @@ static int do_run(void)
 
 	code = wait_forwarding(init_pid);
 	restore_terminal(take_terminal);
+	restore_caller_mode();
 	remove_cgroups();
 	/* Still under the run lock, so no other command is using the container. */
 	if (plan.discard_from != NULL && rename(plan.discard_from, plan.discard_to) < 0)
@@ -172,8 +175,8 @@ static int open_namespace(int proc_fd, const char *name)
 static int do_exec(void)
 {
 	static const char *names[] = { "ipc", "uts", "net", "cgroup", "pid", "mnt" };
-	int take_terminal = terminal_in_foreground();
-	int fds[6], proc_fd, exec_pipe[2], code;
+	int take_terminal = !plan.tty && terminal_in_foreground();
+	int fds[6], proc_fd, exec_pipe[2], code, master = -1, slave = -1;
 	char path[32], byte;
 	pid_t child;
 
@@ -193,6 +196,9 @@ static int do_exec(void)
 		if (setns(fds[i], 0) < 0)
 			die_errno("join the %s namespace of the container", names[i]);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* In the container's mount namespace now: the terminal is one of its devpts. */
+	if (plan.tty)
+		open_pty(&master, &slave);
 
 	if (pipe2(exec_pipe, O_CLOEXEC) < 0)
 		die_errno("pipe");
@@ -201,6 +207,8 @@ static int do_exec(void)
 		die_errno("fork");
 	if (child == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (plan.tty)
+			attach_terminal(slave);
 		confine();
 		exec_command(exec_pipe[1], take_terminal);
 	}
@@ -211,8 +219,16 @@ static int do_exec(void)
 		report("started");
 	close(status_fd);
 	status_fd = -1;
-	code = wait_forwarding(child);
-	restore_terminal(take_terminal);
+	if (!plan.tty) {
+		code = wait_forwarding(child);
+		restore_terminal(take_terminal);
+		return code;
+	}
+
+	close(slave);
+	make_caller_raw();
+	code = relay_until_exit(child, master);
+	restore_caller_mode();
 	return code;
 }
 

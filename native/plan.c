@@ -231,6 +231,8 @@ void parse_plan(void)
 			plan.restart_max = next_number(10);
 		} else if (strcmp(key, "stop-signal") == 0) {
 			plan.stop_signal = next_number(10);
+		} else if (strcmp(key, "tty") == 0) {
+			plan.tty = 1;
 		} else if (strcmp(key, "discard") == 0) {
 			plan.discard_from = next_word();
 			plan.discard_to = next_word();

@@ -30,6 +30,7 @@ export async function openDebugShell(files: RunPlanOptions['files'], env: string
       privileged: false,
       seccomp: 'default',
       noNewPrivileges: false,
+      tty: false,
     },
     files,
     host: hostFacts(),

@@ -168,6 +168,7 @@ function buildRunConfig(state: StageState, request: RunRequest, volumes: Volume[
     privileged: false,
     seccomp: 'default',
     noNewPrivileges: false,
+    tty: false,
   };
 }
 

@@ -40,6 +40,16 @@ export const PROCESS_OPTIONS: OptionSpecs = {
     value: 'USER[:GROUP]',
     description: 'Run as this user (name or uid) instead of the image USER',
   },
+  tty: {
+    type: 'boolean',
+    short: 't',
+    description: "Give the command a terminal of the container's own",
+  },
+  interactive: {
+    type: 'boolean',
+    short: 'i',
+    description: 'Accepted as in Docker: stdin is always passed through',
+  },
 };
 
 /** Options fixed when a container is created: its confinement and its root. */
@@ -160,6 +170,7 @@ export function processOverrides(options: OptionValues) {
     env: listOption(options, 'env'),
     workingDir: workdir === undefined ? undefined : checkWorkingDir(workdir),
     user: stringOption(options, 'user'),
+    tty: flagOption(options, 'tty'),
   };
 }
 

@@ -20,6 +20,7 @@ export interface RunOverrides {
   privileged: boolean;
   seccomp: 'default' | 'unconfined';
   noNewPrivileges: boolean;
+  tty: boolean;
 }
 
 export const NO_OVERRIDES: RunOverrides = {
@@ -33,6 +34,7 @@ export const NO_OVERRIDES: RunOverrides = {
   privileged: false,
   seccomp: 'default',
   noNewPrivileges: false,
+  tty: false,
 };
 
 /**
@@ -68,6 +70,7 @@ export function makeRunConfig(
     privileged: overrides.privileged,
     seccomp: overrides.seccomp,
     noNewPrivileges: overrides.noNewPrivileges,
+    tty: overrides.tty,
   };
 }
 
@@ -75,7 +78,7 @@ export function makeRunConfig(
 export function execConfig(
   base: RunConfig,
   command: readonly string[],
-  overrides: Pick<RunOverrides, 'env' | 'workingDir' | 'user' | 'volumes'>,
+  overrides: Pick<RunOverrides, 'env' | 'workingDir' | 'user' | 'volumes' | 'tty'>,
   callerEnv: NodeJS.ProcessEnv = process.env,
 ): RunConfig {
   return {
@@ -85,6 +88,7 @@ export function execConfig(
     workingDir: overrides.workingDir ?? base.workingDir,
     user: overrides.user ?? base.user,
     volumes: [...base.volumes, ...overrides.volumes],
+    tty: overrides.tty,
   };
 }
 

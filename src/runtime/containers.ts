@@ -188,7 +188,7 @@ export async function runInContainer(
   store: Store,
   name: string,
   command: string[],
-  overrides: Pick<RunOverrides, 'env' | 'workingDir' | 'user' | 'volumes'>,
+  overrides: Pick<RunOverrides, 'env' | 'workingDir' | 'user' | 'volumes' | 'tty'>,
   program: string,
 ): Promise<LaunchResult> {
   const record = loadContainer(store, name);

@@ -26,6 +26,8 @@ export interface RunConfig {
   privileged: boolean;
   seccomp: 'default' | 'unconfined';
   noNewPrivileges: boolean;
+  /** A terminal of the container's own (-t), rather than the caller's stdin and stdout. */
+  tty: boolean;
 }
 
 export interface Volume {
@@ -72,6 +74,7 @@ export interface ProcessPlan {
   /** Create the working directory when it is missing, as Docker does for WORKDIR and -w. */
   createCwd: boolean;
   user: string;
+  tty: boolean;
 }
 
 /**
@@ -315,10 +318,12 @@ export function splitTmpfs(entry: string): [string, string] {
 }
 
 function planProcess(config: RunConfig, terminal: string | undefined): ProcessPlan {
+  // A terminal of the container's own is an xterm unless the caller's says otherwise.
+  const term = terminal ?? (config.tty ? 'xterm' : undefined);
   const env = withDefaults(config.env, [
     `PATH=${DOCKER_PATH}`,
     `HOSTNAME=${config.hostname}`,
-    ...(terminal === undefined ? [] : [`TERM=${terminal}`]),
+    ...(term === undefined ? [] : [`TERM=${term}`]),
   ]);
 
   return {
@@ -327,6 +332,7 @@ function planProcess(config: RunConfig, terminal: string | undefined): ProcessPl
     cwd: config.workingDir.length > 0 ? config.workingDir : '/',
     createCwd: true,
     user: config.user,
+    tty: config.tty,
   };
 }
 

@@ -60,6 +60,7 @@ export function encodePlan(plan: LaunchPlan): Buffer {
   for (const entry of plan.process.env) add('env', entry);
   add('cwd', plan.process.cwd, plan.process.createCwd ? 1 : 0);
   add('user', plan.process.user);
+  if (plan.process.tty) add('tty');
   add('caps', capabilityMask(plan.capabilities));
   if (plan.seccomp !== undefined) add('seccomp', encodeProgram(plan.seccomp));
   if (plan.noNewPrivileges) add('no-new-privileges');

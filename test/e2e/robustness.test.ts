@@ -23,6 +23,39 @@ describe('terminals, signals and concurrent commands', () => {
     });
   });
 
+  test("gives -t a terminal of the container's own, with the caller's size", async (t) => {
+    if (!requireRoot(t)) return;
+    await withStore(async (s) => {
+      importBusybox(s);
+      s.run('cc-start', ['-d', 'box', 'busybox', 'sleep', '300']);
+      const size = { rows: 33, columns: 111 };
+      const script = 'tty; stty size; echo "TERM=$TERM"; read line; echo "got $line"';
+      const run = onTerminal(s.root, 'cc-run', ['-it', 'box', 'sh', '-c', script], undefined, size);
+      await waitFor(() => run.shown().includes('TERM='));
+      run.child.stdin.write('typed\r');
+      assert.equal(await run.done, 0);
+      assert.match(
+        run.shown(),
+        /\/dev\/pts\/\d+\r\n33 111\r\nTERM=xterm\r\n(typed\r\n)?got typed\r\n/,
+      );
+
+      const interrupt = 'trap "echo caught; exit 4" INT; echo ready; while :; do sleep 0.1; done';
+      const started = onTerminal(s.root, 'cc-start', [
+        '--rm',
+        '-t',
+        'busybox',
+        'sh',
+        '-c',
+        interrupt,
+      ]);
+      await waitFor(() => started.shown().includes('ready'));
+      started.child.stdin.write('\x03');
+      assert.equal(await started.done, 4);
+      assert.equal(started.shown().match(/caught/g)?.length, 1);
+      s.run('cc-rm', ['-f', 'box']);
+    });
+  });
+
   test('lets only one of two starts of the same container run', async (t) => {
     if (!requireRoot(t)) return;
     await withStore(async (s) => {

@@ -70,11 +70,13 @@ describe('execConfig', () => {
       workingDir: '/tmp',
       user: 'nobody',
       volumes: [],
+      tty: true,
     });
     assert.deepEqual(exec.argv, ['ls']);
     assert.deepEqual(exec.env, ['PATH=/bin', 'A=9']);
     assert.equal(exec.user, 'nobody');
     assert.equal(exec.hostname, 'c');
+    assert.equal(exec.tty, true);
   });
 });
 

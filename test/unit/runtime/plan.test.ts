@@ -25,6 +25,7 @@ const CONFIG: RunConfig = {
   privileged: false,
   seccomp: 'default',
   noNewPrivileges: false,
+  tty: false,
 };
 
 const FILES = {

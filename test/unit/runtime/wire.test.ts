@@ -24,6 +24,7 @@ function samplePlan(argv: string[]) {
       privileged: false,
       seccomp: 'unconfined',
       noNewPrivileges: true,
+      tty: false,
     },
     files: {
       layersDir: '/l',
