@@ -14,15 +14,29 @@ static int last_cap(void)
 	return got > 0 ? atoi(text) : CAP_LAST_CAP;
 }
 
-static void set_caps(uint64_t permitted)
+/* Our own permitted set: no set we ask for can go beyond it (root may lack some, as
+ * CAP_SYS_RESOURCE in some VMs), so --privileged means all that we hold. */
+static uint64_t held_caps(void)
 {
 	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 
+	if (syscall(SYS_capget, &header, data) < 0)
+		return ~0ULL;
+	return data[0].permitted | ((uint64_t)data[1].permitted << 32);
+}
+
+static void set_caps(uint64_t permitted)
+{
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	uint64_t inheritable = plan.caps & held_caps();
+
+	permitted &= held_caps();
 	data[0].effective = data[0].permitted = (uint32_t)permitted;
 	data[1].effective = data[1].permitted = (uint32_t)(permitted >> 32);
-	data[0].inheritable = (uint32_t)plan.caps;
-	data[1].inheritable = (uint32_t)(plan.caps >> 32);
+	data[0].inheritable = (uint32_t)inheritable;
+	data[1].inheritable = (uint32_t)(inheritable >> 32);
 	if (syscall(SYS_capset, &header, data) < 0)
 		die_errno("set capabilities");
 }

@@ -45,6 +45,9 @@ const PARSERS = new Map<string, InstructionParser>([
  */
 export function parseSpec(text: string, file: string): Spec {
   const lines = physicalLines(text);
+  // A NUL can name no file, pass through no argv and set no variable: refuse it at once.
+  const nul = lines.findIndex((line) => line.includes('\0'));
+  if (nul !== -1) throw new SpecError(file, nul + 1, 'the line holds a NUL character');
   const directives = readDirectives(lines, file);
   const spec: Spec = { file, ...directives, globalArgs: [], stages: [] };
 

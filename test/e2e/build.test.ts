@@ -123,29 +123,58 @@ describe('cc-build on busybox', () => {
     ['a link to a host file', 'COPY link-out /x'],
     ['a link to a host directory', 'COPY dir-out/ /x/'],
   ];
-  for (const [what, line] of escapes) {
-    test(`refuses COPY of ${what} and makes no image`, async (t) => {
-      if (!requireRoot(t)) return;
-      await withStore((s) => {
-        importBusybox(s);
-        fs.writeFileSync(path.join(s.scratch('.'), 'outside.txt'), 'host secret');
-        const context = writeContext(s, 'ctx', {
-          'app.ccspec': `FROM busybox\n${line}\n`,
-          'sub/f': '',
-        });
-        fs.symlinkSync('/etc/passwd', path.join(context, 'link-out'));
-        fs.symlinkSync('/etc', path.join(context, 'dir-out'));
-        const layersBefore = listing(s, 'layers');
+  for (const [what, copyLine] of escapes) {
+    for (const line of [copyLine, copyLine.replace(/^COPY/, 'ADD')]) {
+      test(`refuses ${line.split(' ')[0]} of ${what} and makes no image`, async (t) => {
+        if (!requireRoot(t)) return;
+        await withStore((s) => {
+          importBusybox(s);
+          fs.writeFileSync(path.join(s.scratch('.'), 'outside.txt'), 'host secret');
+          const context = writeContext(s, 'ctx', {
+            'app.ccspec': `FROM busybox\n${line}\n`,
+            'sub/f': '',
+          });
+          fs.symlinkSync('/etc/passwd', path.join(context, 'link-out'));
+          fs.symlinkSync('/etc', path.join(context, 'dir-out'));
+          const layersBefore = listing(s, 'layers');
 
-        const result = build(s, 'bad', context);
-        assert.equal(result.status, 125);
-        assert.match(result.stderr, /cc-build: .*app\.ccspec:2: .*(outside|not found)/);
-        assert.deepEqual(listing(s, 'images'), ['busybox']);
-        assert.deepEqual(listing(s, 'layers'), layersBefore);
-        assert.deepEqual(listing(s, 'tmp'), []);
+          const result = build(s, 'bad', context);
+          assert.equal(result.status, 125);
+          assert.match(result.stderr, /cc-build: .*app\.ccspec:2: .*(outside|not found)/);
+          assert.deepEqual(listing(s, 'images'), ['busybox']);
+          assert.deepEqual(listing(s, 'layers'), layersBefore);
+          assert.deepEqual(listing(s, 'tmp'), []);
+        });
       });
-    });
+    }
   }
+
+  test('rejects names with a slash, .., a NUL, a newline or 300 characters', async (t) => {
+    if (!requireRoot(t)) return;
+    await withStore((s) => {
+      importBusybox(s);
+      const context = writeContext(s, 'n', { 'app.ccspec': 'FROM busybox\n' });
+      for (const name of ['a/b', '..', '.x', 'a\nb', 'i'.repeat(300)]) {
+        const built = s.run('cc-build', [name, 'app.ccspec'], { cwd: context });
+        assert.equal(built.status, 125);
+        assert.match(built.stderr, /^cc-build: invalid image name '.*': /);
+        assert.equal(built.stderr.trim().split('\n').length, 1);
+      }
+      const stages = writeContext(s, 'st', {
+        'slash.ccspec': 'FROM busybox AS a/b\n',
+        'nul.ccspec': 'FROM busybox\nCOPY a\0b /x\n',
+      });
+      assert.match(
+        s.run('cc-build', ['x', 'slash.ccspec'], { cwd: stages }).stderr,
+        /slash\.ccspec:1: /,
+      );
+      assert.equal(
+        s.run('cc-build', ['x', 'nul.ccspec'], { cwd: stages }).stderr,
+        'cc-build: nul.ccspec:2: the line holds a NUL character\n',
+      );
+      assert.deepEqual(listing(s, 'images'), ['busybox']);
+    });
+  });
 
   test('fails on a failing RUN, naming the line and status, and leaves nothing', async (t) => {
     if (!requireRoot(t)) return;

@@ -63,3 +63,16 @@ export function debianRootfs(): string | undefined {
   const file = path.join(FIXTURES, 'debian-rootfs');
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
 }
+
+/** The escape probes (test/probes/escape.c), built static once per run. */
+export function probeBinary(): string {
+  const binary = path.join(FIXTURES, 'probe');
+  if (fs.existsSync(binary)) return binary;
+
+  const staging = `${binary}.${process.pid}`;
+  const source = path.join(REPO, 'test', 'probes', 'escape.c');
+  const built = spawnSync('cc', ['-static', '-O2', '-o', staging, source], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`cannot build the probes: ${built.stderr}`);
+  fs.renameSync(staging, binary);
+  return binary;
+}
