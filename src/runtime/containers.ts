@@ -140,7 +140,7 @@ async function startRecord(
 ): Promise<LaunchResult> {
   const { discardTo } = options;
   const paths = store.paths.containerPaths(record.name);
-  const cgroup = options.cgroup === 'inherit' ? undefined : prepareCgroup(store, record);
+  const cgroup = options.cgroup === 'inherit' ? undefined : prepareCgroup(store, record, detached);
   log.step('planning');
   const plan = planRun({
     program,
@@ -167,11 +167,21 @@ async function startRecord(
 }
 
 /**
- * The container's cgroup with its limits, for cc-init to make. A limit whose controller
+ * The container's cgroup with its limits, for cc-init to make, when the run needs one: a
+ * detached container (cc-stats, cc-stop) or any with limits. A foreground run without
+ * limits stays in the caller's: on cgroup v1 joining a new cgroup waits for an RCU grace
+ * period, 10 ms of every throw-away run (docs/performance.md). A limit whose controller
  * this host lacks is an error; without limits a host without cgroups runs it anyway.
  */
-function prepareCgroup(store: Store, record: ContainerRecord): CgroupPlan | undefined {
-  return cgroupPlan(cgroupLayout(), store.paths.root, record.name, record.limits ?? {});
+function prepareCgroup(
+  store: Store,
+  record: ContainerRecord,
+  detached: boolean,
+): CgroupPlan | undefined {
+  const limits = record.limits ?? {};
+  const limited = Object.values(limits).some((value) => value !== undefined);
+  if (!detached && !limited) return undefined;
+  return cgroupPlan(cgroupLayout(), store.paths.root, record.name, limits);
 }
 
 /** The cgroup.procs files of a running container's cgroup, for a command joining it. */
@@ -215,7 +225,7 @@ export async function runInContainer(
   }
 
   fs.mkdirSync(paths.session, { recursive: true, mode: 0o700 });
-  const cgroup = prepareCgroup(store, record);
+  const cgroup = prepareCgroup(store, record, false);
   const plan = planRun({
     program,
     runId: randomHex(8),

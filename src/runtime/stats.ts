@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 import { cgroupLayout } from '../host/cgroups.js';
 import { containerStatus, listContainerNames, loadContainer } from '../store/containers.js';
 import type { Store } from '../store/store.js';
@@ -38,6 +40,13 @@ export async function containerStats(store: Store, names: string[], intervalMs =
   await new Promise((resolve) => setTimeout(resolve, intervalMs));
   const elapsed = Number(process.hrtime.bigint() - started);
 
+  for (const { name, set } of sets) {
+    if (names.length > 0 && (set === undefined || !fs.existsSync(Object.values(set.dirs)[0]!))) {
+      throw new CcError(`container '${name}' has no cgroup of its own`, {
+        hint: 'containers get one when they run detached (-d) or with limits',
+      });
+    }
+  }
   return sets.map(({ name, set }, index): StatsRow => {
     const now = set === undefined ? undefined : readStats(set);
     const used = (now?.cpuNanoseconds ?? 0) - (first[index]?.cpuNanoseconds ?? 0);
