@@ -10,13 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { commandLine, hyperfine, run } from './lib.mjs';
+import { commandLine, hyperfine, option, run } from './lib.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : args[index + 1];
-};
 const rootfs = option('--rootfs', undefined);
 const runs = Number(option('--runs', '10'));
 if (rootfs === undefined) {

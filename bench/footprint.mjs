@@ -14,13 +14,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { run } from './lib.mjs';
+import { option, run } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : args[index + 1];
-};
 const rootfs = option('--rootfs', undefined);
 const count = Number(option('--count', '50'));
 if (rootfs === undefined) {

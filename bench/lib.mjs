@@ -51,3 +51,10 @@ export function ratioTable(results, reference) {
     '\n',
   );
 }
+
+/** The value after `--name` in the script's arguments, or the fallback. */
+export function option(name, fallback) {
+  const args = process.argv.slice(2);
+  const index = args.indexOf(name);
+  return index === -1 ? fallback : args[index + 1];
+}

@@ -11,13 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { commandLine, hyperfine, ratioTable, run } from './lib.mjs';
+import { commandLine, hyperfine, option, ratioTable, run } from './lib.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : args[index + 1];
-};
 const runs = Number(option('--runs', '30'));
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-bench-'));

@@ -5,6 +5,7 @@ import { checkName } from '../store/names.js';
 import type { Store } from '../store/store.js';
 import type { ImageVersion } from '../store/images.js';
 import { CcError } from '../util/errors.js';
+import { extractTar } from '../util/archive.js';
 import { run } from '../util/exec.js';
 import { commitBaseImage, debianArch } from './base-image.js';
 
@@ -31,7 +32,7 @@ export async function importRootfs(store: Store, options: ImportOptions): Promis
   try {
     const tree = path.join(work, 'fs');
     if (stat.isDirectory()) await copyTree(source, tree, options.link === true);
-    else await extractArchive(source, tree);
+    else await extractTar(source, tree);
 
     const createdBy = `import ${path.basename(source)}`;
     const architecture = options.architecture ?? debianArch();
@@ -50,21 +51,4 @@ async function copyTree(source: string, target: string, link: boolean): Promise<
     fs.rmSync(target, { recursive: true, force: true });
   }
   await run(['cp', '-a', '--', source, target]);
-}
-
-async function extractArchive(archive: string, target: string): Promise<void> {
-  fs.mkdirSync(target, { mode: 0o755 });
-  // GNU tar recognises the compression itself; as root it restores owners and modes.
-  await run([
-    'tar',
-    '--extract',
-    '--file',
-    archive,
-    '--directory',
-    target,
-    '--numeric-owner',
-    '--same-permissions',
-    '--xattrs',
-    '--xattrs-include=*',
-  ]);
 }

@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { run } from '../util/exec.js';
-
 export function isUrl(text: string): boolean {
   return /^https?:\/\//i.test(text);
 }
@@ -28,26 +26,6 @@ export function isArchive(file: string): boolean {
   return length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
 }
 
-/**
- * Unpacks into an empty directory of ours, never straight into the image: GNU tar guards
- * against links inside the archive, not against links the image already has, which
- * copy.ts resolves when it copies the result in.
- */
-export async function extractArchive(archive: string, target: string): Promise<void> {
-  fs.mkdirSync(target, { recursive: true, mode: 0o755 });
-  await run([
-    'tar',
-    '--extract',
-    '--file',
-    archive,
-    '--directory',
-    target,
-    '--numeric-owner',
-    '--same-permissions',
-    '--same-owner',
-  ]);
-}
-
 export interface Fetched {
   path: string;
   name: string;
@@ -67,7 +45,9 @@ export async function fetchUrl(
   try {
     response = await fetch(url, { redirect: 'follow' });
   } catch (error) {
-    fail(`ADD cannot fetch ${url}: ${error instanceof Error ? (error.cause ?? error.message) : error}`);
+    fail(
+      `ADD cannot fetch ${url}: ${error instanceof Error ? (error.cause ?? error.message) : error}`,
+    );
   }
   if (!response.ok) fail(`ADD cannot fetch ${url}: HTTP ${response.status}`);
 

@@ -67,7 +67,16 @@ export async function buildImage(store: Store, request: BuildRequest): Promise<I
     const results = new Map<number, StageState>();
     let number = 0;
     for (const stage of stages) {
-      const state = await buildStage(session, spec, stage, results, globalArgs, request, () => ++number, total);
+      const state = await buildStage(
+        session,
+        spec,
+        stage,
+        results,
+        globalArgs,
+        request,
+        () => ++number,
+        total,
+      );
       results.set(stage.index, state);
     }
 
@@ -102,12 +111,17 @@ function readSpec(file: string): string {
 }
 
 /** The ARGs before the first FROM, with --build-arg values over their defaults. */
-function resolveGlobalArgs(spec: Spec, buildArgs: ReadonlyMap<string, string>): Map<string, string> {
+function resolveGlobalArgs(
+  spec: Spec,
+  buildArgs: ReadonlyMap<string, string>,
+): Map<string, string> {
   const values = new Map<string, string>(automaticArgs());
   for (const instruction of spec.globalArgs) {
     const where = { file: spec.file, line: instruction.line, escape: spec.escape };
     for (const { name, defaultValue } of instruction.args) {
-      const value = buildArgs.get(name) ?? (defaultValue === undefined ? undefined : expandWord(defaultValue, values, where));
+      const value =
+        buildArgs.get(name) ??
+        (defaultValue === undefined ? undefined : expandWord(defaultValue, values, where));
       if (value !== undefined) values.set(name, value);
     }
   }
@@ -134,13 +148,19 @@ export function selectStages(spec: Spec, target: string | undefined): Stage[] {
     spec.stages.find((stage) => stage.name === name.toLowerCase() || String(stage.index) === name);
   const last = spec.stages[spec.stages.length - 1]!;
   const chosen = target === undefined ? last : byName(target);
-  if (chosen === undefined) throw new CcError(`--target: no stage named '${target}' in ${spec.file}`);
+  if (chosen === undefined)
+    throw new CcError(`--target: no stage named '${target}' in ${spec.file}`);
 
   const needed = new Set<number>();
   const visit = (stage: Stage) => {
     if (needed.has(stage.index)) return;
     needed.add(stage.index);
-    const uses = [stage.from.image, ...stage.instructions.flatMap((i) => (i.kind === 'COPY' || i.kind === 'ADD') && i.from !== undefined ? [i.from] : [])];
+    const uses = [
+      stage.from.image,
+      ...stage.instructions.flatMap((i) =>
+        (i.kind === 'COPY' || i.kind === 'ADD') && i.from !== undefined ? [i.from] : [],
+      ),
+    ];
     for (const use of uses) {
       if (use.includes('$')) spec.stages.filter((s) => s.index < stage.index).forEach(visit);
       const found = byName(use);
@@ -163,12 +183,18 @@ async function buildStage(
 ): Promise<StageState> {
   const where = (line: number): Where => ({ file: spec.file, line, escape: spec.escape });
   const fromWhere = where(stage.from.line);
-  session.reporter.stepStarted({ number: nextNumber(), total, text: stage.from.text, layered: false });
+  session.reporter.stepStarted({
+    number: nextNumber(),
+    total,
+    text: stage.from.text,
+    layered: false,
+  });
   const state = baseState(session, spec, stage, results, globalArgs, fromWhere);
   session.reporter.stepFinished();
 
   const instructions = [...onBuildTriggers(state, spec, fromWhere), ...stage.instructions];
-  const resolveFrom = (from: string, at: Where) => fromSource(session, spec, stage, results, from, at);
+  const resolveFrom = (from: string, at: Where) =>
+    fromSource(session, spec, stage, results, from, at);
   for (const instruction of instructions) {
     const at = where(instruction.line);
     const layered = ['RUN', 'COPY', 'ADD'].includes(instruction.kind);
@@ -204,7 +230,12 @@ function baseState(
   where: Where,
 ): StageState {
   const image = expandWord(stage.from.image, globalArgs, where);
-  const fresh = { index: stage.index, name: stage.name, args: new Map<string, string>(), cmdSetHere: false };
+  const fresh = {
+    index: stage.index,
+    name: stage.name,
+    args: new Map<string, string>(),
+    cmdSetHere: false,
+  };
 
   if (image === 'scratch') {
     return {
@@ -217,7 +248,9 @@ function baseState(
     };
   }
 
-  const previous = spec.stages.find((other) => other.name === image.toLowerCase() && other.index < stage.index);
+  const previous = spec.stages.find(
+    (other) => other.name === image.toLowerCase() && other.index < stage.index,
+  );
   if (previous !== undefined) {
     const built = results.get(previous.index)!;
     return {
@@ -268,10 +301,12 @@ function onBuildTriggers(state: StageState, spec: Spec, where: Where) {
   delete state.config.onBuild;
   return triggers.flatMap((trigger) => {
     try {
-      return parseSpec(`FROM scratch\n${trigger}\n`, spec.file).stages[0]!.instructions.map((i) => ({
-        ...i,
-        line: where.line,
-      }));
+      return parseSpec(`FROM scratch\n${trigger}\n`, spec.file).stages[0]!.instructions.map(
+        (i) => ({
+          ...i,
+          line: where.line,
+        }),
+      );
     } catch (error) {
       throw new SpecError(where.file, where.line, `ONBUILD ${trigger}: ${describeError(error)}`);
     }

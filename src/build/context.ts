@@ -77,14 +77,17 @@ export class SourceTree {
       const next: string[] = [];
       for (const dir of current) {
         if (!hasWildcard(part)) {
-          next.push(resolveInRoot(this.root, path.relative(this.root, path.join(dir, part)), {
-            escape: this.escape,
-            rootName: this.name,
-          }));
+          next.push(
+            resolveInRoot(this.root, path.relative(this.root, path.join(dir, part)), {
+              escape: this.escape,
+              rootName: this.name,
+            }),
+          );
           continue;
         }
         const regex = wildcardToRegExp(part);
-        for (const entry of listSorted(dir)) if (regex.test(entry)) next.push(path.join(dir, entry));
+        for (const entry of listSorted(dir))
+          if (regex.test(entry)) next.push(path.join(dir, entry));
       }
       current = next;
     }

@@ -5,7 +5,8 @@ import type { CopyInstruction } from '../spec/types.js';
 import { expandHeredoc, expandWord } from '../spec/words.js';
 import { commitLayer, newLayerId } from '../store/layers.js';
 import { SpecError } from '../util/errors.js';
-import { extractArchive, fetchUrl, isArchive, isUrl } from './add-sources.js';
+import { extractTar } from '../util/archive.js';
+import { fetchUrl, isArchive, isUrl } from './add-sources.js';
 import { chainKey, lookupCache, recordCache } from './cache.js';
 import { SourceTree, type SourceEntry } from './context.js';
 import { copyIntoImage, digestEntries, type CopyItem, type Ownership } from './copy.js';
@@ -46,12 +47,23 @@ export async function copyStep(
   const destination = path.posix.resolve(state.config.workingDir ?? '/', written);
   const mode = parseChmod(instruction.chmod, fail);
   const keyOf = (...content: string[]) =>
-    chainKey(state.key, instruction.kind, destination, instruction.chown ?? '', instruction.chmod ?? '', ...content);
+    chainKey(
+      state.key,
+      instruction.kind,
+      destination,
+      instruction.chown ?? '',
+      instruction.chmod ?? '',
+      ...content,
+    );
 
   // From a stage or an image, the sources are known by that root's layers: no need to
   // mount and read it to know whether the step is cached.
-  const from = instruction.from === undefined ? undefined : resolveFrom(word(instruction.from), where);
-  let key = from === undefined ? undefined : keyOf('from', from.id, JSON.stringify(instruction.sources.map(word)));
+  const from =
+    instruction.from === undefined ? undefined : resolveFrom(word(instruction.from), where);
+  let key =
+    from === undefined
+      ? undefined
+      : keyOf('from', from.id, JSON.stringify(instruction.sources.map(word)));
   let cached = key === undefined || session.noCache ? undefined : lookupCache(session.store, key);
 
   let layer: string | null;
@@ -79,7 +91,8 @@ export async function copyStep(
       layer = cached;
       session.reporter.cached();
     } else {
-      const owner = instruction.chown ?? (sources.some((source) => source.preserveOwner) ? 'preserve' : 'root');
+      const owner =
+        instruction.chown ?? (sources.some((source) => source.preserveOwner) ? 'preserve' : 'root');
       layer = await executeCopy(session, state, items, owner, mode, instruction.text);
       recordCache(session.store, key, layer);
     }
@@ -130,17 +143,24 @@ async function gatherSources(
       sources.push(fileSource(file.path, file.name));
       continue;
     }
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(pattern)) fail(`${instruction.kind} cannot read '${pattern}'`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(pattern))
+      fail(`${instruction.kind} cannot read '${pattern}'`);
 
     const matches = tree.match(pattern);
-    if (matches.length === 0) fail(`${instruction.kind} source '${pattern}' not found in ${tree.name}`);
+    if (matches.length === 0)
+      fail(`${instruction.kind} source '${pattern}' not found in ${tree.name}`);
     for (const host of matches) {
       const stat = fs.lstatSync(host);
       if (isAdd && stat.isFile() && instruction.from === undefined && isArchive(host)) {
         const unpacked = path.join(scratch, `archive-${sources.length}`);
-        await extractArchive(host, unpacked);
+        await extractTar(host, unpacked);
         const inner = SourceTree.image(unpacked, 'the archive');
-        sources.push({ entries: inner.walk(unpacked), name: '', isDirectory: true, preserveOwner: true });
+        sources.push({
+          entries: inner.walk(unpacked),
+          name: '',
+          isDirectory: true,
+          preserveOwner: true,
+        });
         continue;
       }
       sources.push({
@@ -156,7 +176,12 @@ async function gatherSources(
 
 function fileSource(file: string, name: string): Source {
   const stat = fs.lstatSync(file);
-  return { entries: [{ host: file, relative: '', stat }], name, isDirectory: false, preserveOwner: false };
+  return {
+    entries: [{ host: file, relative: '', stat }],
+    name,
+    isDirectory: false,
+    preserveOwner: false,
+  };
 }
 
 function itemTarget(source: Source, destination: string, intoDirectory: boolean): string {
@@ -164,7 +189,10 @@ function itemTarget(source: Source, destination: string, intoDirectory: boolean)
   return path.posix.join(destination, source.name);
 }
 
-function parseChmod(text: string | undefined, fail: (message: string) => never): number | undefined {
+function parseChmod(
+  text: string | undefined,
+  fail: (message: string) => never,
+): number | undefined {
   if (text === undefined) return undefined;
   if (!/^[0-7]{3,4}$/.test(text)) fail(`--chmod needs an octal mode such as 755, not '${text}'`);
   return parseInt(text, 8);

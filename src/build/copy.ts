@@ -38,7 +38,8 @@ export function copyIntoImage(imageRoot: string, items: CopyItem[], options: Cop
     for (const entry of item.entries) {
       const target = entry.relative.length === 0 ? item.target : `${item.target}/${entry.relative}`;
       const host = writeEntry(imageRoot, target, entry, options);
-      if (entry.stat.isDirectory() && host !== undefined) directories.push({ host, stat: entry.stat });
+      if (entry.stat.isDirectory() && host !== undefined)
+        directories.push({ host, stat: entry.stat });
     }
   }
 
@@ -71,7 +72,9 @@ function writeEntry(
   }
 
   if (existing?.isDirectory()) {
-    throw new CcError(`cannot copy '${entry.relative || path.basename(entry.host)}' over the directory ${target}`);
+    throw new CcError(
+      `cannot copy '${entry.relative || path.basename(entry.host)}' over the directory ${target}`,
+    );
   }
   if (existing !== undefined) fs.unlinkSync(host);
 
@@ -91,7 +94,7 @@ function writeEntry(
 function makeDirectories(imageRoot: string, dir: string, options: CopyOptions): void {
   if (fs.existsSync(dir)) return;
   const missing: string[] = [];
-  for (let current = dir; !fs.existsSync(current) && current !== imageRoot; ) {
+  for (let current = dir; !fs.existsSync(current) && current !== imageRoot;) {
     missing.unshift(current);
     current = path.dirname(current);
   }
@@ -136,7 +139,7 @@ export function digestEntries(items: ReadonlyArray<{ entries: SourceEntry[]; tar
 function hashFile(hash: ReturnType<typeof createHash>, file: string, buffer: Buffer): void {
   const fd = fs.openSync(file, 'r');
   try {
-    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0;) {
       hash.update(buffer.subarray(0, read));
     }
   } finally {

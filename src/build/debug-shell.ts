@@ -1,3 +1,4 @@
+import { confinedRunConfig } from '../runtime/config.js';
 import { launch } from '../runtime/launch.js';
 import { planRun, type RunPlanOptions } from '../runtime/plan.js';
 import { hostFacts } from '../host/facts.js';
@@ -15,23 +16,13 @@ export async function openDebugShell(files: RunPlanOptions['files'], env: string
   const plan = planRun({
     program: 'cc-build',
     runId: randomHex(8),
-    config: {
+    config: confinedRunConfig({
       hostname: 'cc-build',
       argv: [shell],
       env,
       workingDir: '/',
       user: '',
-      volumes: [],
-      tmpfs: [],
-      readOnly: false,
-      network: 'host',
-      capAdd: [],
-      capDrop: [],
-      privileged: false,
-      seccomp: 'default',
-      noNewPrivileges: false,
-      tty: false,
-    },
+    }),
     files,
     host: hostFacts(),
     detached: false,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 
 import { writeEtcFiles } from '../runtime/etc.js';
 import { launch } from '../runtime/launch.js';
+import { confinedRunConfig } from '../runtime/config.js';
 import { planRun, type RunConfig, type Volume } from '../runtime/plan.js';
 import type { RunInstruction } from '../spec/types.js';
 import { commitLayer, newLayerId } from '../store/layers.js';
@@ -153,23 +154,15 @@ async function executeRun(
 }
 
 function buildRunConfig(state: StageState, request: RunRequest, volumes: Volume[]): RunConfig {
-  return {
+  return confinedRunConfig({
     hostname: BUILD_HOSTNAME,
     argv: request.argv,
     env: request.env,
     workingDir: state.config.workingDir ?? '/',
     user: state.config.user ?? '',
     volumes,
-    tmpfs: [],
-    readOnly: false,
     network: request.network,
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    seccomp: 'default',
-    noNewPrivileges: false,
-    tty: false,
-  };
+  });
 }
 
 function writeScripts(dir: string, scripts: Script[]): Volume[] {

@@ -136,7 +136,8 @@ export function applyConfig(
       if (instruction.none) config.healthcheck = { test: ['NONE'] };
       else {
         const { command, interval, timeout, startPeriod, startInterval, retries } = instruction;
-        const test = command!.form === 'exec' ? ['CMD', ...command!.argv] : ['CMD-SHELL', command!.command];
+        const test =
+          command!.form === 'exec' ? ['CMD', ...command!.argv] : ['CMD-SHELL', command!.command];
         config.healthcheck = { test, interval, timeout, startPeriod, startInterval, retries };
       }
       break;

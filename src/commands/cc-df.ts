@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { flagOption, type ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
+import { JSON_OUTPUT } from '../cli/options.js';
 
 const command: Command = {
   name: 'cc-df',
@@ -8,7 +9,7 @@ const command: Command = {
   summary:
     "Show how the store's space divides between images, containers, the build cache and\n" +
     'work in progress, and what cc-gc or cc-rm would free.',
-  options: { json: { type: 'boolean', description: 'Print JSON instead of a table' } },
+  options: JSON_OUTPUT,
   positionals: { min: 0, max: 0 },
   needsRoot: true,
   run,

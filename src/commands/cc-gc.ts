@@ -22,7 +22,8 @@ async function run(_args: ParsedArgs): Promise<void> {
   const result = await collectStoreGarbage(Store.open());
   const layers = `${result.removed.length} layer${result.removed.length === 1 ? '' : 's'}`;
   process.stdout.write(
-    `removed ${result.cacheEntries} cache entries and ${layers}, freed ${formatSize(result.freedBytes)}\n`,
+    `removed ${result.cacheEntries} cache entries and ${layers}, ` +
+      `freed ${formatSize(result.freedBytes)}\n`,
   );
 }
 

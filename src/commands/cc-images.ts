@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { flagOption, type ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
+import { JSON_OUTPUT } from '../cli/options.js';
 
 const command: Command = {
   name: 'cc-images',
@@ -8,7 +9,7 @@ const command: Command = {
   summary: 'List images: name, version, size, created.',
   options: {
     all: { type: 'boolean', short: 'a', description: 'List every version, not just the current' },
-    json: { type: 'boolean', description: 'Print JSON instead of a table' },
+    ...JSON_OUTPUT,
   },
   positionals: { min: 0, max: 0 },
   needsRoot: true,

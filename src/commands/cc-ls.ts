@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { flagOption, type ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
+import { JSON_OUTPUT } from '../cli/options.js';
 
 const command: Command = {
   name: 'cc-ls',
   usage: ['cc-ls [--json]'],
   summary: 'List containers: name, image, status, created, command.',
-  options: { json: { type: 'boolean', description: 'Print JSON instead of a table' } },
+  options: JSON_OUTPUT,
   positionals: { min: 0, max: 0 },
   needsRoot: true,
   run,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { stringOption, type ParsedArgs } from '../cli/args.js';
+import type { ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
-import { CcError } from '../util/errors.js';
+import { STOP_TIMEOUT, stopTimeoutSeconds } from '../cli/options.js';
 
 const command: Command = {
   name: 'cc-restart',
@@ -9,14 +9,7 @@ const command: Command = {
   summary:
     'Stop a container (as cc-stop) if it runs, then start it again detached, with the\n' +
     'command and options it was created with, on its persisted file system.',
-  options: {
-    time: {
-      type: 'string',
-      short: 't',
-      value: 'SECONDS',
-      description: 'How long to wait before killing (default 10)',
-    },
-  },
+  options: STOP_TIMEOUT,
   positionals: { min: 1, max: 1 },
   needsRoot: true,
   run,
@@ -27,12 +20,11 @@ async function run(args: ParsedArgs): Promise<void> {
   const { checkName } = await import('../store/names.js');
   const { stopContainer } = await import('../runtime/stop.js');
   const { startExisting } = await import('../runtime/containers.js');
-  const seconds = stringOption(args.options, 'time') ?? '10';
-  if (!/^\d+$/.test(seconds)) throw new CcError(`invalid -t '${seconds}': a number of seconds`);
+  const timeout = stopTimeoutSeconds(args.options) * 1000;
 
   const store = Store.open();
   const name = checkName('container', args.positionals[0]!);
-  await stopContainer(store, name, Number(seconds) * 1000);
+  await stopContainer(store, name, timeout);
   await startExisting(store, name, 'cc-restart', true);
   process.stdout.write(`${name}\n`);
 }

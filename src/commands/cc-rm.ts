@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { flagOption, type ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
-import { describeError, EXIT_OWN_FAILURE } from '../util/errors.js';
-import { log } from '../util/log.js';
+import { forEachName } from '../cli/options.js';
 
 const command: Command = {
   name: 'cc-rm',
@@ -21,19 +20,11 @@ async function run(args: ParsedArgs): Promise<number> {
   const { checkName } = await import('../store/names.js');
   const { removeContainer } = await import('../runtime/remove.js');
   const store = Store.open();
-  let failed = false;
+  const force = flagOption(args.options, 'force');
 
-  // Like docker rm: each name on its own, an error for one does not stop the others.
-  for (const name of args.positionals) {
-    try {
-      await removeContainer(store, checkName('container', name), flagOption(args.options, 'force'));
-      process.stdout.write(`${name}\n`);
-    } catch (error) {
-      log.error(describeError(error));
-      failed = true;
-    }
-  }
-  return failed ? EXIT_OWN_FAILURE : 0;
+  return forEachName(args.positionals, (name) =>
+    removeContainer(store, checkName('container', name), force),
+  );
 }
 
 runCommand(command);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { flagOption, type ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
+import { JSON_OUTPUT } from '../cli/options.js';
 
 const command: Command = {
   name: 'cc-stats',
@@ -8,7 +9,7 @@ const command: Command = {
   summary:
     'Show CPU, memory and processes of running containers (all of them by default), read\n' +
     'from their cgroups; CPU is measured over half a second.',
-  options: { json: { type: 'boolean', description: 'Print JSON instead of a table' } },
+  options: JSON_OUTPUT,
   positionals: { min: 0, max: Infinity },
   needsRoot: true,
   run,
@@ -32,7 +33,7 @@ async function run(args: ParsedArgs): Promise<void> {
     rows.map((row) => [
       row.name,
       `${row.cpuPercent.toFixed(1)}%`,
-      `${formatSize(row.memoryBytes)} / ${row.memoryLimit === null ? 'none' : formatSize(row.memoryLimit)}`,
+      `${formatSize(row.memoryBytes)} / ${row.memoryLimit ? formatSize(row.memoryLimit) : 'none'}`,
       row.memoryLimit === null ? '' : `${((row.memoryBytes / row.memoryLimit) * 100).toFixed(1)}%`,
       String(row.pids),
     ]),

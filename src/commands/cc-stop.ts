@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import { stringOption, type ParsedArgs } from '../cli/args.js';
+import type { ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
-import { CcError, describeError, EXIT_OWN_FAILURE } from '../util/errors.js';
-import { log } from '../util/log.js';
+import { forEachName, STOP_TIMEOUT, stopTimeoutSeconds } from '../cli/options.js';
 
 const command: Command = {
   name: 'cc-stop',
@@ -10,14 +9,7 @@ const command: Command = {
   summary:
     "Stop containers: the image's STOPSIGNAL (default SIGTERM) to the command, then after\n" +
     'the timeout SIGKILL to every process of the container. Returns when they are all gone.',
-  options: {
-    time: {
-      type: 'string',
-      short: 't',
-      value: 'SECONDS',
-      description: 'How long to wait before killing (default 10)',
-    },
-  },
+  options: STOP_TIMEOUT,
   positionals: { min: 1, max: Infinity },
   needsRoot: true,
   run,
@@ -27,21 +19,12 @@ async function run(args: ParsedArgs): Promise<number> {
   const { Store } = await import('../store/store.js');
   const { checkName } = await import('../store/names.js');
   const { stopContainer } = await import('../runtime/stop.js');
-  const seconds = stringOption(args.options, 'time') ?? '10';
-  if (!/^\d+$/.test(seconds)) throw new CcError(`invalid -t '${seconds}': a number of seconds`);
-
+  const timeout = stopTimeoutSeconds(args.options) * 1000;
   const store = Store.open();
-  let failed = false;
-  for (const name of args.positionals) {
-    try {
-      await stopContainer(store, checkName('container', name), Number(seconds) * 1000);
-      process.stdout.write(`${name}\n`);
-    } catch (error) {
-      log.error(describeError(error));
-      failed = true;
-    }
-  }
-  return failed ? EXIT_OWN_FAILURE : 0;
+
+  return forEachName(args.positionals, (name) =>
+    stopContainer(store, checkName('container', name), timeout),
+  );
 }
 
 runCommand(command);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { flagOption, stringOption, type ParsedArgs } from '../cli/args.js';
 import { runCommand, type Command } from '../cli/main.js';
+import { STOP_TIMEOUT, stopTimeoutSeconds } from '../cli/options.js';
 import { CcError } from '../util/errors.js';
 
 const command: Command = {
@@ -16,12 +17,7 @@ const command: Command = {
       value: 'POLICY',
       description: 'on-failure (default), always or no',
     },
-    time: {
-      type: 'string',
-      short: 't',
-      value: 'SECONDS',
-      description: 'Stop timeout before killing (default 10)',
-    },
+    ...STOP_TIMEOUT,
   },
   positionals: { min: 1, max: 1 },
   needsRoot: true,
@@ -36,12 +32,11 @@ async function run(args: ParsedArgs): Promise<void> {
   if (restart !== 'on-failure' && restart !== 'always' && restart !== 'no') {
     throw new CcError(`invalid --restart '${restart}': use on-failure, always or no`);
   }
-  const seconds = stringOption(args.options, 'time') ?? '10';
-  if (!/^\d+$/.test(seconds)) throw new CcError(`invalid -t '${seconds}': a number of seconds`);
+  const stopTimeout = stopTimeoutSeconds(args.options);
 
   const written = await writeUnit(Store.open(), checkName('container', args.positionals[0]!), {
     restart,
-    stopTimeout: Number(seconds),
+    stopTimeout,
     install: flagOption(args.options, 'install'),
   });
   if (written.file === undefined) process.stdout.write(written.text);

@@ -2,40 +2,26 @@ import * as path from 'node:path';
 
 import type { ImageConfig } from '../store/images.js';
 import { CcError } from '../util/errors.js';
-import type { RunConfig, Volume } from './plan.js';
+import { DEFAULT_CONFINEMENT, type Confinement, type RunConfig, type Volume } from './plan.js';
 
 /** What the command line adds to or changes in an image's config. */
-export interface RunOverrides {
+export interface RunOverrides extends Confinement {
   volumes: Volume[];
   /** -e entries: KEY=VALUE, or KEY to take the caller's value. */
   env: string[];
   workingDir?: string;
   user?: string;
   entrypoint?: string[];
-  tmpfs: string[];
-  readOnly: boolean;
-  network: 'host' | 'none';
-  capAdd: string[];
-  capDrop: string[];
-  privileged: boolean;
-  seccomp: 'default' | 'unconfined';
-  noNewPrivileges: boolean;
-  tty: boolean;
 }
 
-export const NO_OVERRIDES: RunOverrides = {
-  volumes: [],
-  env: [],
-  tmpfs: [],
-  readOnly: false,
-  network: 'host',
-  capAdd: [],
-  capDrop: [],
-  privileged: false,
-  seccomp: 'default',
-  noNewPrivileges: false,
-  tty: false,
-};
+export const NO_OVERRIDES: RunOverrides = { ...DEFAULT_CONFINEMENT, volumes: [], env: [] };
+
+/** A run config with the default confinement: for build steps and their debug shell. */
+export function confinedRunConfig(
+  fields: Pick<RunConfig, 'hostname' | 'argv' | 'env' | 'workingDir' | 'user'> & Partial<RunConfig>,
+): RunConfig {
+  return { ...DEFAULT_CONFINEMENT, volumes: [], ...fields };
+}
 
 /**
  * The container's run config from its image and the command line, by Docker's rules: the

@@ -8,7 +8,7 @@ import type { MountFlag } from './mount-flags.js';
  * What a container runs and how it is confined: set when the container is created and
  * saved with it, so that every later start and exec applies the same.
  */
-export interface RunConfig {
+export interface RunConfig extends Confinement {
   hostname: string;
   argv: string[];
   /** KEY=VALUE, image ENV first, then -e, later entries winning. */
@@ -17,6 +17,10 @@ export interface RunConfig {
   /** USER as Docker takes it: name or uid, optional :group or :gid; empty for root. */
   user: string;
   volumes: Volume[];
+}
+
+/** How a container is confined and what it is given, beyond its command and files. */
+export interface Confinement {
   /** --tmpfs: scratch directories, for a --read-only root above all. */
   tmpfs: string[];
   readOnly: boolean;
@@ -29,6 +33,19 @@ export interface RunConfig {
   /** A terminal of the container's own (-t), rather than the caller's stdin and stdout. */
   tty: boolean;
 }
+
+/** The defaults: what every container and every build step gets unless told otherwise. */
+export const DEFAULT_CONFINEMENT: Confinement = {
+  tmpfs: [],
+  readOnly: false,
+  network: 'host',
+  capAdd: [],
+  capDrop: [],
+  privileged: false,
+  seccomp: 'default',
+  noNewPrivileges: false,
+  tty: false,
+};
 
 export interface Volume {
   /** Absolute host path: a directory or a single file. */

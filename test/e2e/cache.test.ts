@@ -224,8 +224,7 @@ describe('build output', () => {
     await withStore((s) => {
       importBusybox(s);
       const context = writeContext(s, 'q', {
-        'app.ccspec':
-          'FROM busybox\nRUN for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22; do echo line $i; done; exit 2\n',
+        'app.ccspec': 'FROM busybox\nRUN for i in $(seq 1 22); do echo line $i; done; exit 2\n',
       });
       const result = build(s, context, ['-q']);
       const lines = result.stderr.trim().split('\n');

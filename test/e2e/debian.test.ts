@@ -88,7 +88,8 @@ describe('a real Debian image', () => {
           'CMD ["hello", "from the compiled stage"]',
         ].join('\n'),
         'hello.c':
-          '#include <stdio.h>\nint main(int c, char **v) { printf("%s\\n", c > 1 ? v[1] : "?"); }\n',
+          '#include <stdio.h>\n' +
+          'int main(int c, char **v) { printf("%s\\n", c > 1 ? v[1] : "?"); }\n',
       });
       const built = s.run('cc-build', ['--progress=plain', 'hello', 'Dockerfile'], {
         cwd: context,

@@ -191,7 +191,7 @@ describe('the Dockerfile language', () => {
     });
   });
 
-  test('unpacks local tar archives with ADD, compressed or not, and copies other files', async (t) => {
+  test('unpacks local tar archives with ADD, compressed or not, copies the rest', async (t) => {
     if (!requireRoot(t)) return;
     await withStore((s) => {
       importBusybox(s);

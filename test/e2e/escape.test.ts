@@ -293,7 +293,8 @@ describe('the other confinement options', () => {
     await withStore((s) => {
       importBusybox(s);
       const script =
-        'touch /file 2>&1; touch /scratch/file && echo scratch ok; grep " /scratch " /proc/mounts | cut -d" " -f3';
+        'touch /file 2>&1; touch /scratch/file && echo scratch ok; ' +
+        'grep " /scratch " /proc/mounts | cut -d" " -f3';
       const result = s.run('cc-start', [
         '--rm',
         '--read-only',

@@ -122,7 +122,7 @@ describe('detached containers', () => {
 });
 
 describe('stopping and starting again', () => {
-  test('kills a command that ignores SIGTERM after the timeout, and everything with it', async (t) => {
+  test('kills a command ignoring SIGTERM after the timeout, and all with it', async (t) => {
     if (!requireRoot(t)) return;
     await withStore(async (s) => {
       importBusybox(s);
@@ -145,7 +145,9 @@ describe('stopping and starting again', () => {
       importBusybox(s);
       const context = writeContext(s, 'sig', {
         'app.ccspec':
-          'FROM busybox\nSTOPSIGNAL SIGINT\nCMD ["sh", "-c", "trap \\"echo bye; exit 0\\" INT; echo ready; while :; do sleep 0.1; done"]\n',
+          'FROM busybox\nSTOPSIGNAL SIGINT\n' +
+          'CMD ["sh", "-c", "trap \\"echo bye; exit 0\\" INT; echo ready; ' +
+          'while :; do sleep 0.1; done"]\n',
       });
       assert.equal(s.run('cc-build', ['-q', 'sig', 'app.ccspec'], { cwd: context }).status, 0);
       s.run('cc-start', ['-d', 'polite', 'sig']);

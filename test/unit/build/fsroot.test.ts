@@ -49,7 +49,10 @@ describe('resolveInRoot', () => {
   });
 
   test('keeps the last link when asked', () => {
-    assert.equal(resolveInRoot(image, '/lib', { ...clamp, followFinal: false }), path.join(image, 'lib'));
+    assert.equal(
+      resolveInRoot(image, '/lib', { ...clamp, followFinal: false }),
+      path.join(image, 'lib'),
+    );
   });
 
   test('gives up on a link loop', () => {
@@ -80,21 +83,27 @@ describe('SourceTree', () => {
     'inner -> src',
     '.ccignore',
   ]);
-  fs.writeFileSync(path.join(context, '.ccignore'), '*.log\nnode_modules\nkeep\n!keep/wanted.txt\n');
+  fs.writeFileSync(
+    path.join(context, '.ccignore'),
+    '*.log\nnode_modules\nkeep\n!keep/wanted.txt\n',
+  );
   const tree = SourceTree.context(context);
 
   test('matches wildcards within one path component', () => {
-    assert.deepEqual(tree.match('src/*.js').map((host) => path.relative(context, host)), [
-      'src/main.js',
-      'src/util.js',
-    ]);
+    assert.deepEqual(
+      tree.match('src/*.js').map((host) => path.relative(context, host)),
+      ['src/main.js', 'src/util.js'],
+    );
   });
 
   test('leaves ignored files out of matches and walks', () => {
     assert.deepEqual(tree.match('*.log'), []);
     const all = tree.walk(context).map((entry) => entry.relative);
     assert.equal(all.includes('debug.log'), false);
-    assert.equal(all.some((entry) => entry.startsWith('node_modules')), false);
+    assert.equal(
+      all.some((entry) => entry.startsWith('node_modules')),
+      false,
+    );
   });
 
   test('brings back what a ! pattern excepts, with its directory', () => {
@@ -112,10 +121,20 @@ describe('SourceTree', () => {
     assert.deepEqual(tree.match('inner'), [path.join(context, 'src')]);
   });
 
-  const escapes = ['../x', '../../etc/passwd', 'escape', 'escape/passwd', 'escape-dir', 'src/../../x'];
+  const escapes = [
+    '../x',
+    '../../etc/passwd',
+    'escape',
+    'escape/passwd',
+    'escape-dir',
+    'src/../../x',
+  ];
   for (const source of escapes) {
     test(`refuses '${source}', which leads out of the context`, () => {
-      assert.throws(() => tree.match(source), (error: unknown) => error instanceof CcError && /outside/.test(error.message));
+      assert.throws(
+        () => tree.match(source),
+        (error: unknown) => error instanceof CcError && /outside/.test(error.message),
+      );
     });
   }
 
