@@ -2,30 +2,24 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
+  DEFAULT_CONFINEMENT,
   planExec,
   planMounts,
   planRun,
+  seccompWarning,
   splitTmpfs,
   type RunConfig,
 } from '../../../src/runtime/plan.js';
 import { DEFAULT_CAPABILITIES } from '../../../src/security/caps.js';
 
 const CONFIG: RunConfig = {
+  ...DEFAULT_CONFINEMENT,
   hostname: 'web',
   argv: ['/bin/sh'],
   env: ['FOO=1'],
   workingDir: '/srv',
   user: 'app',
   volumes: [],
-  tmpfs: [],
-  readOnly: false,
-  network: 'host',
-  capAdd: [],
-  capDrop: [],
-  privileged: false,
-  seccomp: 'default',
-  noNewPrivileges: false,
-  tty: false,
 };
 
 const FILES = {
@@ -99,6 +93,16 @@ describe('planRun', () => {
     const caps = plan({ capAdd: ['SYS_PTRACE'], capDrop: ['chown'] }).capabilities;
     assert.equal(caps.includes('CAP_SYS_PTRACE'), true);
     assert.equal(caps.includes('CAP_CHOWN'), false);
+  });
+
+  test('warns in one line when the kernel cannot load the seccomp filter', () => {
+    const host = { ...HOST, seccompAvailable: false };
+    assert.equal(
+      seccompWarning(CONFIG, host),
+      'this kernel cannot load seccomp filters: running without',
+    );
+    assert.equal(seccompWarning(CONFIG, HOST), undefined);
+    assert.equal(seccompWarning({ ...CONFIG, privileged: true }, host), undefined);
   });
 
   test('loads a seccomp filter unless unconfined or privileged', () => {
