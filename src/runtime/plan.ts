@@ -298,8 +298,8 @@ export function planMounts(config: RunConfig, files: ContainerFiles): MountStep[
   }
 
   for (const entry of config.tmpfs) {
-    const [target, options] = splitTmpfs(entry);
-    steps.push(mount('tmpfs', target, 'tmpfs', ['nosuid', 'nodev', 'noexec'], options));
+    const { target, flags, data } = parseTmpfs(entry);
+    steps.push(mount('tmpfs', target, 'tmpfs', flags, data));
   }
 
   return steps;
@@ -326,12 +326,30 @@ function bindFile(source: string, target: string): MountStep {
   return { op: 'bind', source, target, flags: [], create: 'file' };
 }
 
-/** `--tmpfs /run:size=10m,mode=1777` becomes the path and tmpfs options. */
-export function splitTmpfs(entry: string): [string, string] {
+/**
+ * `--tmpfs /run:exec,size=10m,mode=1777`, as Docker reads it: noexec, nosuid and nodev
+ * unless the options say exec, suid or dev; mount flags apart from tmpfs's own options.
+ */
+export function parseTmpfs(entry: string): { target: string; flags: MountFlag[]; data: string } {
   const colon = entry.indexOf(':');
   const target = colon === -1 ? entry : entry.slice(0, colon);
-  const options = colon === -1 ? '' : entry.slice(colon + 1);
-  return [target, options.length > 0 ? options : 'mode=755,size=65536k'];
+  const words =
+    colon === -1
+      ? []
+      : entry
+          .slice(colon + 1)
+          .split(',')
+          .filter(Boolean);
+  const flags = new Set<MountFlag>(['nosuid', 'nodev', 'noexec']);
+  const data: string[] = [];
+
+  for (const word of words) {
+    if (word === 'exec' || word === 'suid' || word === 'dev') flags.delete(`no${word}`);
+    else if (word === 'noexec' || word === 'nosuid' || word === 'nodev' || word === 'ro') {
+      flags.add(word);
+    } else if (word !== 'rw') data.push(word);
+  }
+  return { target, flags: [...flags], data: data.length > 0 ? data.join(',') : 'size=65536k' };
 }
 
 function planProcess(config: RunConfig, terminal: string | undefined): ProcessPlan {

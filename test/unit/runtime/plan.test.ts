@@ -7,7 +7,7 @@ import {
   planMounts,
   planRun,
   seccompWarning,
-  splitTmpfs,
+  parseTmpfs,
   type RunConfig,
 } from '../../../src/runtime/plan.js';
 import { DEFAULT_CAPABILITIES } from '../../../src/security/caps.js';
@@ -198,10 +198,22 @@ describe('planMounts', () => {
   });
 });
 
-describe('splitTmpfs', () => {
-  test('takes options after a colon and defaults them', () => {
-    assert.deepEqual(splitTmpfs('/run:size=1m'), ['/run', 'size=1m']);
-    assert.deepEqual(splitTmpfs('/tmp'), ['/tmp', 'mode=755,size=65536k']);
+describe('parseTmpfs', () => {
+  test('mounts noexec, nosuid and nodev, with a default size', () => {
+    assert.deepEqual(parseTmpfs('/tmp'), {
+      target: '/tmp',
+      flags: ['nosuid', 'nodev', 'noexec'],
+      data: 'size=65536k',
+    });
+  });
+
+  test("takes Docker's flag words apart from tmpfs's own options", () => {
+    assert.deepEqual(parseTmpfs('/work:rw,exec,size=1g,mode=1777'), {
+      target: '/work',
+      flags: ['nosuid', 'nodev'],
+      data: 'size=1g,mode=1777',
+    });
+    assert.deepEqual(parseTmpfs('/ro:ro').flags, ['nosuid', 'nodev', 'noexec', 'ro']);
   });
 });
 
