@@ -78,8 +78,3 @@ function escapeFound(target: string, options: ResolveOptions): void {
 function splitPath(text: string): string[] {
   return text.split('/').filter((part) => part.length > 0);
 }
-
-/** The path of `host` relative to `root`, with a leading slash: for messages and keys. */
-export function insideRoot(root: string, host: string): string {
-  return `/${path.relative(root, host)}`;
-}

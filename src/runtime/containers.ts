@@ -17,7 +17,13 @@ import { resolveImage } from '../store/images.js';
 import type { ImageRef } from '../store/names.js';
 import type { ContainerPaths } from '../store/paths.js';
 import type { Store } from '../store/store.js';
-import { CcError, describeError, EXIT_OWN_FAILURE } from '../util/errors.js';
+import {
+  CcError,
+  describeError,
+  EXIT_CANNOT_EXECUTE,
+  EXIT_NOT_FOUND,
+  EXIT_OWN_FAILURE,
+} from '../util/errors.js';
 import { randomHex, removeTree } from '../util/fsx.js';
 import { log } from '../util/log.js';
 import {
@@ -265,7 +271,8 @@ export function checkLaunch(result: LaunchResult): LaunchResult {
 
   const { code, message } = result.failure;
   const text = /already running or in use/.test(message) ? 'the container is in use' : message;
-  throw new CcError(text, { exitCode: code >= 125 && code <= 127 ? code : EXIT_OWN_FAILURE });
+  const ours = [EXIT_OWN_FAILURE, EXIT_CANNOT_EXECUTE, EXIT_NOT_FOUND].includes(code);
+  throw new CcError(text, { exitCode: ours ? code : EXIT_OWN_FAILURE });
 }
 
 function warnAboutConfinement(config: RunConfig): void {

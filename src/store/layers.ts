@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 
-import { diskUsage, exists, randomHex, readJson, writeJsonAtomic } from '../util/fsx.js';
+import { diskUsage, randomHex, readJson, writeJsonAtomic } from '../util/fsx.js';
 import type { Store } from './store.js';
 
 export interface LayerRecord {
@@ -53,8 +53,4 @@ export function commitLayer(
 
 export function readLayer(store: Store, id: string): LayerRecord | undefined {
   return readJson<LayerRecord>(store.paths.layerRecord(id));
-}
-
-export function layerExists(store: Store, id: string): boolean {
-  return exists(store.paths.layerRecord(id));
 }

@@ -60,10 +60,3 @@ export function isAlive(identity: ProcessIdentity): boolean {
   if (stat === undefined) return false;
   return stat.startTime === identity.startTime && stat.state !== 'Z' && stat.state !== 'X';
 }
-
-/** Seconds since boot of a start time in clock ticks (USER_HZ is 100 on every Linux ABI). */
-export function startTimeToDate(startTime: number): Date {
-  const uptime = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-  const ageSeconds = uptime - startTime / 100;
-  return new Date(Date.now() - ageSeconds * 1000);
-}
