@@ -35,8 +35,8 @@ export interface ArgsShape {
 /** Options every command has. */
 export const COMMON_OPTIONS: OptionSpecs = {
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
-  verbose: { type: 'boolean', description: 'Print each external command before running it' },
-  debug: { type: 'boolean', description: 'Also print the launch plan and stacks of errors' },
+  verbose: { type: 'boolean', description: 'Print the launch plan and each external command' },
+  debug: { type: 'boolean', description: 'Also print step timings and the stacks of errors' },
 };
 
 /**

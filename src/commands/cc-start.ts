@@ -33,7 +33,7 @@ const command: Command = {
     cgroup: {
       type: 'string',
       value: 'own|inherit',
-      description: "A cgroup of the container's (default), or the caller's (for services)",
+      description: "own: a cgroup of its own when detached or limited; inherit: the caller's",
     },
     ...PROCESS_OPTIONS,
     ...CREATE_OPTIONS,
