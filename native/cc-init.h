@@ -150,6 +150,7 @@ void write_all(int fd, const char *data, size_t length);
 int write_file(const char *path, const char *text);
 void format_time(char *out, size_t size);
 void close_inherited(unsigned first, int cloexec);
+int write_atomically(int dir_fd, const char *name, const char *text, size_t length);
 
 /* plan.c */
 void parse_plan(void);

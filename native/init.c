@@ -150,7 +150,7 @@ static int drain_stream(struct stream *stream)
 static void write_exit_record(int code, int status, int restarts)
 {
 	char record[1024], finished[64];
-	int fd, length;
+	int length;
 
 	if (state_dir_fd < 0 || plan.run_id == NULL)
 		return;
@@ -160,12 +160,8 @@ static void write_exit_record(int code, int status, int restarts)
 			  "\"finishedAt\":\"%s\"}\n",
 			  plan.run_id, code, WIFSIGNALED(status) ? WTERMSIG(status) : 0, restarts,
 			  finished);
-	fd = openat(state_dir_fd, "exit.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	write_all(fd, record, length);
-	close(fd);
-	renameat(state_dir_fd, "exit.json.tmp", state_dir_fd, "exit.json");
+	/* Nothing to report to if it fails: readers then take the run for killed (137). */
+	write_atomically(state_dir_fd, "exit.json", record, length);
 }
 
 /* With -t: the container's terminal, which we read from (and write the caller's input to

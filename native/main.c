@@ -55,25 +55,14 @@ static void write_state(pid_t pid)
 			  "\"startedAt\":\"%s\",\"detached\":%s}\n",
 			  plan.run_id, pid, start_time, boot, started,
 			  plan.detached ? "true" : "false");
-	fd = openat(state_dir_fd, "state.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0644);
-	if (fd < 0)
-		die_errno("write state in %s", plan.state_dir);
-	write_all(fd, record, length);
-	close(fd);
-	if (renameat(state_dir_fd, "state.json.tmp", state_dir_fd, "state.json") < 0)
+	if (write_atomically(state_dir_fd, "state.json", record, length) < 0)
 		die_errno("write state in %s", plan.state_dir);
 	/* A fresh run has no exit record yet: an old one would describe the previous run. */
 	unlinkat(state_dir_fd, "exit.json", 0);
 
 	/* The init's pid alone, for service managers (systemd's PIDFile=). */
 	length = snprintf(record, sizeof(record), "%d\n", pid);
-	fd = openat(state_dir_fd, "init.pid.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		die_errno("write init.pid in %s", plan.state_dir);
-	write_all(fd, record, length);
-	close(fd);
-	if (renameat(state_dir_fd, "init.pid.tmp", state_dir_fd, "init.pid") < 0)
+	if (write_atomically(state_dir_fd, "init.pid", record, length) < 0)
 		die_errno("write init.pid in %s", plan.state_dir);
 }
 

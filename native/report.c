@@ -102,3 +102,24 @@ void close_inherited(unsigned first, int cloexec)
 			close(fd);
 	}
 }
+
+/* Writes a file in `dir_fd` so that readers see the old content or the new, never a part:
+ * a temporary file renamed over it. Returns -1 with errno set when it could not. */
+int write_atomically(int dir_fd, const char *name, const char *text, size_t length)
+{
+	char temporary[256];
+	int fd, saved;
+
+	snprintf(temporary, sizeof(temporary), "%s.tmp", name);
+	fd = openat(dir_fd, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	write_all(fd, text, length);
+	if (close(fd) < 0 || renameat(dir_fd, temporary, dir_fd, name) < 0) {
+		saved = errno;
+		unlinkat(dir_fd, temporary, 0);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}

@@ -23,6 +23,11 @@ const TEN_STEPS = [
   'CMD ["cat", "flavour"]',
 ].join('\n');
 
+/** A context with the 10-step spec and the files it copies. */
+function tenSteps(s: TestStore): string {
+  return writeContext(s, 'c', { 'app.ccspec': TEN_STEPS, 'config.txt': 'c', 'data/x': 'x' });
+}
+
 function steps(stderr: string): string[] {
   return stderr
     .split('\n')
@@ -44,11 +49,7 @@ describe('the build cache', () => {
     if (!requireRoot(t)) return;
     await withStore((s) => {
       importBusybox(s);
-      const context = writeContext(s, 'c', {
-        'app.ccspec': TEN_STEPS,
-        'config.txt': 'c',
-        'data/x': 'x',
-      });
+      const context = tenSteps(s);
       assert.deepEqual(steps(build(s, context).stderr), ['done', 'done', 'done', 'done', 'done']);
       const before = layersOf(s, 'app');
 
@@ -63,11 +64,7 @@ describe('the build cache', () => {
     if (!requireRoot(t)) return;
     await withStore((s) => {
       importBusybox(s);
-      const context = writeContext(s, 'c', {
-        'app.ccspec': TEN_STEPS,
-        'config.txt': 'c',
-        'data/x': 'x',
-      });
+      const context = tenSteps(s);
       build(s, context);
       const later = new Date(Date.now() + 3600_000);
       fs.utimesSync(path.join(context, 'data/x'), later, later);
@@ -116,11 +113,7 @@ describe('the build cache', () => {
     if (!requireRoot(t)) return;
     await withStore((s) => {
       importBusybox(s);
-      const context = writeContext(s, 'c', {
-        'app.ccspec': TEN_STEPS,
-        'config.txt': 'c',
-        'data/x': 'x',
-      });
+      const context = tenSteps(s);
       build(s, context);
       assert.deepEqual(steps(build(s, context, ['--no-cache']).stderr), [
         'done',

@@ -6,22 +6,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 
+import { cliAsync } from '../helpers/cli.js';
 import { busyboxRootfs, probeBinary } from '../helpers/fixtures.js';
 import { importBusybox } from '../helpers/images.js';
 import { requireRoot } from '../helpers/root.js';
 import { withStore, type TestStore } from '../helpers/store.js';
 
-/** Runs a probe as root in a container of the busybox image; returns its one line. */
+/** cc-start's arguments for a probe, as root in a container of the busybox image. */
+function probeArgs(args: string[], options: string[] = []): string[] {
+  return ['--rm', '-v', `${probeBinary()}:/probe:ro`, ...options, 'busybox', '/probe', ...args];
+}
+
+/** Runs a probe in a container; returns its one line. */
 function inContainer(s: TestStore, args: string[], options: string[] = []): string {
-  const result = s.run('cc-start', [
-    '--rm',
-    '-v',
-    `${probeBinary()}:/probe:ro`,
-    ...options,
-    'busybox',
-    '/probe',
-    ...args,
-  ]);
+  const result = s.run('cc-start', probeArgs(args, options));
   assert.equal(result.status, 0, result.stderr);
   return result.stdout.trim();
 }
@@ -257,27 +255,11 @@ describe('escapes, blocked by default and shown to work elsewhere', () => {
     try {
       await withStore(async (s) => {
         importBusybox(s);
-        const probe = (options: string[]) =>
-          new Promise<string>((resolve) => {
-            const child = spawn(
-              process.execPath,
-              [
-                path.join(process.cwd(), 'dist/commands/cc-start.js'),
-                '--rm',
-                '-v',
-                `${probeBinary()}:/probe:ro`,
-                ...options,
-                'busybox',
-                '/probe',
-                'connect',
-                port,
-              ],
-              { env: { ...process.env, CC_ROOT: s.root } },
-            );
-            let out = '';
-            child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-            child.on('close', () => resolve(out.trim()));
-          });
+        // The host's server answers from this process: the probe must not block it.
+        const probe = async (options: string[]) =>
+          (
+            await cliAsync('cc-start', probeArgs(['connect', port], options), { root: s.root }).done
+          ).stdout.trim();
         assert.equal(await probe(['--network', 'none']), 'blocked: ECONNREFUSED');
         assert.equal(await probe([]), 'escaped: connected to the port');
       });
