@@ -84,7 +84,6 @@ export async function createAndStart(store: Store, options: CreateOptions): Prom
       run,
       removeOnExit: options.removeOnExit,
       stopSignal: image.config.stopSignal ?? DEFAULT_STOP_SIGNAL,
-      detached: options.detached,
       restart: options.restart,
       log: options.log ?? DEFAULT_LOG,
       limits: options.limits,

@@ -21,7 +21,6 @@ export interface ContainerRecord {
   /** Removed as soon as its command ends (cc-start --rm). */
   removeOnExit: boolean;
   stopSignal: string;
-  detached: boolean;
   restart?: { policy: 'on-failure' | 'always'; maxRetries: number };
   log: { maxBytes: number; maxFiles: number };
   limits?: ResourceLimits;
